@@ -1,0 +1,131 @@
+package tlc
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// OpenCSV opens a TLC CSV file (optionally gzip-compressed, by a .gz suffix).
+func OpenCSV(ctx context.Context, path string, opts ReadOptions) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("tlc: %w", err)
+	}
+	var r io.Reader = f
+	closer := f.Close
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		gz, err := gzip.NewReader(bufio.NewReader(f))
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("tlc: %s: not gzip data: %w", path, err)
+		}
+		r = gz
+		closer = func() error { gz.Close(); return f.Close() }
+	}
+	return NewCSVReader(ctx, r, path, opts, closer)
+}
+
+// NewCSVReader reads CSV text with a header line, as the TLC published it
+// before Parquet and as its samples circulate; name names the file in errors
+// and problems, and closer (when not nil) is called by Close. Every value is
+// read as text and converted to the canonical type with the same rules as
+// Parquet columns, so "1.0" is a passenger count of 1 and "1.5" a problem.
+// A line with the wrong number of fields is an error naming its line number:
+// it means a truncated or corrupt file, not a bad value.
+func NewCSVReader(ctx context.Context, r io.Reader, name string, opts ReadOptions, closer func() error) (*Reader, error) {
+	if closer == nil {
+		closer = func() error { return nil }
+	}
+	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		closer()
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("tlc: %s: empty CSV file, no header", name)
+		}
+		return nil, fmt.Errorf("tlc: %s: reading CSV header: %w", name, err)
+	}
+	cols := make([]ColumnMapping, len(header))
+	seen := map[string]bool{}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if h == "" {
+			closer()
+			return nil, fmt.Errorf("tlc: %s: CSV header field %d is empty", name, i+1)
+		}
+		if seen[h] {
+			closer()
+			return nil, fmt.Errorf("tlc: %s: CSV header repeats column %q", name, h)
+		}
+		seen[h] = true
+		cols[i] = ColumnMapping{Source: h, SourceType: arrow.BinaryTypes.String}
+	}
+	open := func(needed []int) (source, error) {
+		return &csvSource{name: name, r: cr, needed: needed, width: len(cols),
+			batch: opts.batchSize(), mem: opts.allocator(), closer: closer}, nil
+	}
+	return newReader(ctx, name, cols, -1, opts, open, closer)
+}
+
+type csvSource struct {
+	name   string
+	r      *csv.Reader
+	needed []int
+	width  int
+	batch  int
+	mem    memory.Allocator
+	closer func() error
+}
+
+func (s *csvSource) next(ctx context.Context) (rawBatch, error) {
+	builders := make([]*array.StringBuilder, len(s.needed))
+	for j := range builders {
+		builders[j] = array.NewStringBuilder(s.mem)
+		defer builders[j].Release()
+	}
+	rows := 0
+	for rows < s.batch {
+		if rows%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return rawBatch{}, fmt.Errorf("tlc: %s: %w", s.name, err)
+			}
+		}
+		rec, err := s.r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return rawBatch{}, fmt.Errorf("tlc: %s: corrupt or truncated CSV: %w", s.name, err)
+		}
+		for j, m := range s.needed {
+			if v := rec[m]; v == "" {
+				builders[j].AppendNull()
+			} else {
+				builders[j].Append(v)
+			}
+		}
+		rows++
+	}
+	if rows == 0 {
+		return rawBatch{}, errEndOfFile
+	}
+	raw := rawBatch{cols: make([]arrow.Array, s.width), rows: rows}
+	for j, m := range s.needed {
+		raw.cols[m] = builders[j].NewArray()
+	}
+	return raw, nil
+}
+
+func (s *csvSource) close() error { return s.closer() }
