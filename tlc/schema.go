@@ -103,7 +103,6 @@ var canonical = map[Kind][]Column{
 	},
 }
 
-
 // Columns returns the canonical columns of kind k, in canonical order. It
 // returns nil for an unknown kind. The slice is a copy the caller may keep.
 func Columns(k Kind) []Column {
