@@ -240,6 +240,9 @@ func intConverter(src arrow.DataType, bits int, codes *valueCodes) converter {
 	if !integer && !float && !text {
 		return nil
 	}
+	if bits == 32 && (src.ID() == arrow.FLOAT64 || src.ID() == arrow.INT64) {
+		return narrowToInt32
+	}
 	return func(mem memory.Allocator, a arrow.Array, report reportFunc) arrow.Array {
 		b := array.NewBuilder(mem, typ)
 		defer b.Release()

@@ -1,0 +1,102 @@
+package benchmarks
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/magnumopus/opus/tlc"
+)
+
+// benchFile is the Parquet file the read benchmarks use: $OPUS_BENCH_FILE,
+// else a generated 3-million-row yellow month (see data_test.go).
+func benchFile(b *testing.B) string {
+	b.Helper()
+	if p := os.Getenv("OPUS_BENCH_FILE"); p != "" {
+		return p
+	}
+	return generatedMonth(b)
+}
+
+// readPeer is a peer reader compared side by side with Opus.
+type readPeer struct {
+	name string
+	read func(b *testing.B, path string) int64
+}
+
+func BenchmarkRead(b *testing.B) {
+	path := benchFile(b)
+	b.Run("opus-arrow", func(b *testing.B) {
+		resetPeakRSS(b)
+		var rows int64
+		for b.Loop() {
+			rows = readArrow(b, path)
+		}
+		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		reportPeakRSS(b)
+	})
+	b.Run("opus-typed-rows", func(b *testing.B) {
+		resetPeakRSS(b)
+		var rows int64
+		for b.Loop() {
+			rows = readTyped(b, path)
+		}
+		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		reportPeakRSS(b)
+	})
+	for _, peer := range readPeers {
+		b.Run(peer.name, func(b *testing.B) {
+			resetPeakRSS(b)
+			var rows int64
+			for b.Loop() {
+				rows = peer.read(b, path)
+			}
+			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			reportPeakRSS(b)
+		})
+	}
+}
+
+func readArrow(b *testing.B, path string) int64 {
+	r, err := tlc.Open(context.Background(), path, tlc.ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	var n int64
+	for r.Next() {
+		n += r.RecordBatch().NumRows()
+	}
+	if err := r.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+func readTyped(b *testing.B, path string) int64 {
+	r, err := tlc.Open(context.Background(), path, tlc.ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	var n int64
+	switch r.Kind() {
+	case tlc.Yellow:
+		for _, err := range tlc.Rows[tlc.YellowTrip](r) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+	case tlc.Green:
+		for _, err := range tlc.Rows[tlc.GreenTrip](r) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+	default:
+		b.Fatalf("typed-row benchmark reads yellow or green, not %s", r.Kind())
+	}
+	return n
+}
