@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -12,24 +13,28 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// binding ties one canonical column to one field of a typed row. load
-// returns a getter bound to one batch's array, so that the per-row work is a
-// type-asserted array access and a field store, with no reflection.
+// binding ties one canonical column to one field of a typed row. decode
+// fills that field of every row from one batch's column: column by column,
+// with no reflection and no per-row indirect call.
 type binding[T any] struct {
 	column string
-	load   func(arr arrow.Array) func(row int, t *T)
+	decode func(arr arrow.Array, dst []T)
 	store  func(b array.Builder, t *T)
 }
 
 func bindFloat[T any](name string, f func(*T) *float64) binding[T] {
 	return binding[T]{column: name,
-		load: func(arr arrow.Array) func(int, *T) {
+		decode: func(arr arrow.Array, dst []T) {
 			a := arr.(*array.Float64)
-			return func(i int, t *T) {
-				if a.IsNull(i) {
-					*f(t) = math.NaN()
-				} else {
-					*f(t) = a.Value(i)
+			vals := a.Float64Values()
+			for i := range dst {
+				*f(&dst[i]) = vals[i]
+			}
+			if a.NullN() > 0 {
+				for i := range dst {
+					if a.IsNull(i) {
+						*f(&dst[i]) = math.NaN()
+					}
 				}
 			}
 		},
@@ -45,13 +50,17 @@ func bindFloat[T any](name string, f func(*T) *float64) binding[T] {
 
 func bindInt32[T any](name string, f func(*T) *sql.Null[int32]) binding[T] {
 	return binding[T]{column: name,
-		load: func(arr arrow.Array) func(int, *T) {
+		decode: func(arr arrow.Array, dst []T) {
 			a := arr.(*array.Int32)
-			return func(i int, t *T) {
-				if a.IsNull(i) {
-					*f(t) = sql.Null[int32]{}
-				} else {
-					*f(t) = sql.Null[int32]{V: a.Value(i), Valid: true}
+			vals := a.Int32Values()
+			for i := range dst {
+				*f(&dst[i]) = sql.Null[int32]{V: vals[i], Valid: true}
+			}
+			if a.NullN() > 0 {
+				for i := range dst {
+					if a.IsNull(i) {
+						*f(&dst[i]) = sql.Null[int32]{}
+					}
 				}
 			}
 		},
@@ -66,13 +75,17 @@ func bindInt32[T any](name string, f func(*T) *sql.Null[int32]) binding[T] {
 
 func bindInt64[T any](name string, f func(*T) *sql.Null[int64]) binding[T] {
 	return binding[T]{column: name,
-		load: func(arr arrow.Array) func(int, *T) {
+		decode: func(arr arrow.Array, dst []T) {
 			a := arr.(*array.Int64)
-			return func(i int, t *T) {
-				if a.IsNull(i) {
-					*f(t) = sql.Null[int64]{}
-				} else {
-					*f(t) = sql.Null[int64]{V: a.Value(i), Valid: true}
+			vals := a.Int64Values()
+			for i := range dst {
+				*f(&dst[i]) = sql.Null[int64]{V: vals[i], Valid: true}
+			}
+			if a.NullN() > 0 {
+				for i := range dst {
+					if a.IsNull(i) {
+						*f(&dst[i]) = sql.Null[int64]{}
+					}
 				}
 			}
 		},
@@ -87,13 +100,14 @@ func bindInt64[T any](name string, f func(*T) *sql.Null[int64]) binding[T] {
 
 func bindTime[T any](name string, f func(*T) *time.Time) binding[T] {
 	return binding[T]{column: name,
-		load: func(arr arrow.Array) func(int, *T) {
+		decode: func(arr arrow.Array, dst []T) {
 			a := arr.(*array.Timestamp)
-			return func(i int, t *T) {
+			vals := a.TimestampValues()
+			for i := range dst {
 				if a.IsNull(i) {
-					*f(t) = time.Time{}
+					*f(&dst[i]) = time.Time{}
 				} else {
-					*f(t) = time.UnixMicro(int64(a.Value(i))).UTC()
+					*f(&dst[i]) = time.UnixMicro(int64(vals[i])).UTC()
 				}
 			}
 		},
@@ -108,13 +122,13 @@ func bindTime[T any](name string, f func(*T) *time.Time) binding[T] {
 
 func bindString[T any](name string, f func(*T) *string) binding[T] {
 	return binding[T]{column: name,
-		load: func(arr arrow.Array) func(int, *T) {
+		decode: func(arr arrow.Array, dst []T) {
 			a := arr.(*array.String)
-			return func(i int, t *T) {
+			for i := range dst {
 				if a.IsNull(i) {
-					*f(t) = ""
+					*f(&dst[i]) = ""
 				} else {
-					*f(t) = a.Value(i)
+					*f(&dst[i]) = a.Value(i)
 				}
 			}
 		},
@@ -173,42 +187,43 @@ func NewRecordBatch[T Trip](mem memory.Allocator, trips []T) arrow.RecordBatch {
 // KindOf[T] to dst as typed rows. It fails when rec does not carry the
 // canonical schema.
 func DecodeRecordBatch[T Trip](dst []T, rec arrow.RecordBatch) ([]T, error) {
-	binds := bindingsFor[T]()
-	setters, err := loadSetters(binds, rec)
+	cols, err := canonicalColumns[T](rec)
 	if err != nil {
 		return dst, err
 	}
 	n := int(rec.NumRows())
-	dst = append(dst, make([]T, n)...)
+	dst = slices.Grow(dst, n)[:len(dst)+n]
 	rows := dst[len(dst)-n:]
-	for i := range rows {
-		for _, set := range setters {
-			set(i, &rows[i])
-		}
+	for c, bd := range bindingsFor[T]() {
+		bd.decode(cols[c], rows)
 	}
 	return dst, nil
 }
 
-func loadSetters[T Trip](binds []binding[T], rec arrow.RecordBatch) ([]func(int, *T), error) {
+// canonicalColumns returns rec's columns in binding order, checking names
+// and types against the canonical schema of KindOf[T].
+func canonicalColumns[T Trip](rec arrow.RecordBatch) ([]arrow.Array, error) {
 	sc := rec.Schema()
-	setters := make([]func(int, *T), len(binds))
-	for c, bd := range binds {
-		idx := sc.FieldIndices(bd.column)
+	canon := canonical[KindOf[T]()]
+	cols := make([]arrow.Array, len(canon))
+	for c, col := range canon {
+		idx := sc.FieldIndices(col.Name)
 		if len(idx) != 1 {
-			return nil, fmt.Errorf("tlc: batch has no canonical column %q of kind %s", bd.column, KindOf[T]())
+			return nil, fmt.Errorf("tlc: batch has no canonical column %q of kind %s", col.Name, KindOf[T]())
 		}
 		arr := rec.Column(idx[0])
-		if want := canonical[KindOf[T]()][c].Type; !arrow.TypeEqual(arr.DataType(), want) {
-			return nil, fmt.Errorf("tlc: column %q is %s, want canonical %s", bd.column, arr.DataType(), want)
+		if !arrow.TypeEqual(arr.DataType(), col.Type) {
+			return nil, fmt.Errorf("tlc: column %q is %s, want canonical %s", col.Name, arr.DataType(), col.Type)
 		}
-		setters[c] = bd.load(arr)
+		cols[c] = arr
 	}
-	return setters, nil
+	return cols, nil
 }
 
 // Rows iterates over the typed rows of a reader opened on a file of kind
 // KindOf[T]. It stops at the first error, which it yields with a zero row.
-// Each row is a fresh value the caller may keep.
+// Rows are decoded a batch at a time into a reused buffer; each yielded row
+// is a copy the caller may keep.
 func Rows[T Trip](r *Reader) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -216,20 +231,15 @@ func Rows[T Trip](r *Reader) iter.Seq2[T, error] {
 			yield(zero, fmt.Errorf("tlc: %s holds %s trips, not %s", r.Name(), r.Kind(), KindOf[T]()))
 			return
 		}
-		binds := bindingsFor[T]()
+		var buf []T
 		for r.Next() {
-			setters, err := loadSetters(binds, r.RecordBatch())
-			if err != nil {
+			var err error
+			if buf, err = DecodeRecordBatch(buf[:0], r.RecordBatch()); err != nil {
 				yield(zero, err)
 				return
 			}
-			n := int(r.RecordBatch().NumRows())
-			for i := 0; i < n; i++ {
-				var t T
-				for _, set := range setters {
-					set(i, &t)
-				}
-				if !yield(t, nil) {
+			for i := range buf {
+				if !yield(buf[i], nil) {
 					return
 				}
 			}
