@@ -29,8 +29,9 @@ type Summary struct {
 	Extra         []string         `json:"extra_columns"`   // source columns with no canonical home
 	ProblemsBy    map[string]int64 `json:"problems_by_column,omitempty"`
 	NullCounts    map[string]int64 `json:"null_counts"`
-	// Stats has distribution figures for the numeric columns and for the
-	// derived trip duration in minutes ("duration_min").
+	// Stats has distribution figures for the measures (amounts, distances,
+	// counts; not identifiers or codes) and for the derived trip duration in
+	// minutes ("duration_min").
 	Stats []ColumnStats `json:"stats,omitempty"`
 }
 
@@ -72,7 +73,7 @@ func Summarize(r *Reader) (Summary, error) {
 	cols := canonical[r.Kind()]
 	acc := make([]*accumulator, len(cols))
 	for i, c := range cols {
-		if c.Type.ID() == arrow.FLOAT64 || c.Type.ID() == arrow.INT32 || c.Type.ID() == arrow.INT64 {
+		if isMeasure(c) {
 			acc[i] = newAccumulator(c.Name, uint64(i))
 		}
 	}
@@ -120,6 +121,12 @@ func Summarize(r *Reader) (Summary, error) {
 		}
 	}
 	return s, nil
+}
+
+// isMeasure tells the columns whose distribution means something: amounts,
+// distances, durations and counts, not identifiers or codes.
+func isMeasure(c Column) bool {
+	return c.Type.ID() == arrow.FLOAT64 || c.Name == "passenger_count" || c.Name == "trip_time"
 }
 
 // accumulator keeps exact moments and a reservoir sample of one column.
