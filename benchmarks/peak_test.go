@@ -3,6 +3,7 @@ package benchmarks
 import (
 	"bufio"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 // benchmark reports its own peak, C allocations (DuckDB) included.
 func resetPeakRSS(b *testing.B) {
 	b.Helper()
+	debug.FreeOSMemory() // return earlier benchmarks' garbage to the OS first
 	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
 		b.Logf("cannot reset peak RSS (%v): peak-RSS-MB includes earlier work", err)
 	}

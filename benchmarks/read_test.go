@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
@@ -99,4 +100,33 @@ func readTyped(b *testing.B, path string) int64 {
 		b.Fatalf("typed-row benchmark reads yellow or green, not %s", r.Kind())
 	}
 	return n
+}
+
+// BenchmarkReadMemory shows that peak memory follows the batch size, not
+// the file size: the same batch size on a 1M-row and a 3M-row file, and
+// three batch sizes on the 3M-row file.
+func BenchmarkReadMemory(b *testing.B) {
+	files := map[string]string{"1M": generated(b, tlc.Yellow, 1_000_000), "3M": generatedMonth(b)}
+	cases := []struct {
+		file  string
+		batch int
+	}{{"1M", 64 << 10}, {"3M", 64 << 10}, {"3M", 8 << 10}, {"3M", 256 << 10}}
+	for _, c := range cases {
+		b.Run(fmt.Sprintf("rows=%s/batch=%d", c.file, c.batch), func(b *testing.B) {
+			resetPeakRSS(b)
+			for b.Loop() {
+				r, err := tlc.Open(context.Background(), files[c.file], tlc.ReadOptions{BatchSize: c.batch})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for r.Next() {
+				}
+				if err := r.Err(); err != nil {
+					b.Fatal(err)
+				}
+				r.Close()
+			}
+			reportPeakRSS(b)
+		})
+	}
 }

@@ -387,7 +387,7 @@ func floatConverter(src arrow.DataType) converter {
 // stringConverter keeps text as it is. For store_and_fwd_flag the 2009 files
 // use 0/1 numbers, which map to the later N/Y letters.
 func stringConverter(src arrow.DataType, yesNo bool) converter {
-	if src.ID() == arrow.STRING {
+	if src.ID() == arrow.STRING && !yesNo {
 		return func(_ memory.Allocator, a arrow.Array, _ reportFunc) arrow.Array {
 			a.Retain()
 			return a
@@ -409,7 +409,16 @@ func stringConverter(src arrow.DataType, yesNo bool) converter {
 				continue
 			}
 			if !numeric {
-				b.Append(str(i))
+				v := str(i)
+				if yesNo { // 2009-2010 CSVs spell the flag 0/1
+					switch strings.TrimSpace(v) {
+					case "0", "0.0":
+						v = "N"
+					case "1", "1.0":
+						v = "Y"
+					}
+				}
+				b.Append(v)
 				continue
 			}
 			v := num(i)

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/magnumopus/opus/internal/fixtures"
+	"github.com/magnumopus/opus/tlc"
+)
+
+func TestPipelineGeneratesAndReadsBack(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	args := []string{"-warehouse", dir, "-rows", "5000", "-kinds", "yellow,green,fhv,fhvhv", "-json"}
+	if err := run(context.Background(), args, &out, &errOut); err != nil {
+		t.Fatalf("pipeline: %v\n%s", err, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("got %d summaries, want 4:\n%s", len(lines), out.String())
+	}
+	for i, want := range []tlc.Kind{tlc.Yellow, tlc.Green, tlc.FHV, tlc.FHVHV} {
+		var s tlc.Summary
+		if err := json.Unmarshal([]byte(lines[i]), &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Kind != want || s.Rows != 5000 {
+			t.Errorf("summary %d: kind %s rows %d, want %s 5000", i, s.Kind, s.Rows, want)
+		}
+		if !strings.HasPrefix(s.MinPickup, "20") || len(s.Stats) == 0 {
+			t.Errorf("%s: pickups from %q, %d stats", want, s.MinPickup, len(s.Stats))
+		}
+	}
+	if !strings.Contains(errOut.String(), "landing/yellow_tripdata_2024-01.parquet") {
+		t.Errorf("stderr does not name the generated files:\n%s", errOut.String())
+	}
+}
+
+func TestPipelineTextSummaryOfRealFile(t *testing.T) {
+	path := fixtures.Path(t, "green_tripdata_2024-01.parquet")
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"-data", path}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"kind green, 56551 rows", "pickups 2023-12-31 14:38:47 .. 2024-01-31 23:57:29",
+		"trip_distance", "duration_min", "null counts"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestPipelineRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"-kinds", "taxi"}, {"-month", "2024-13"}, {"stray"}} {
+		if err := run(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+			t.Errorf("run(%v) succeeded", args)
+		}
+	}
+}
