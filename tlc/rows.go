@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -14,26 +15,41 @@ import (
 )
 
 // binding ties one canonical column to one field of a typed row. decode
-// fills that field of every row from one batch's column: column by column,
-// with no reflection and no per-row indirect call.
+// fills that field of dst from one batch's column, starting at row from:
+// column by column, with no reflection and no per-row indirect call.
 type binding[T any] struct {
 	column string
-	decode func(arr arrow.Array, dst []T)
+	decode func(arr arrow.Array, from int, dst []T)
 	store  func(b array.Builder, t *T)
+}
+
+// field addresses one field of every row of a []T: the accessor is called
+// once, on a zero row, to learn the field's offset, so that decoding a
+// column is a plain loop of stores instead of an indirect call per row.
+type field[T, F any] struct{ offset uintptr }
+
+func fieldOf[T, F any](f func(*T) *F) field[T, F] {
+	var t T
+	return field[T, F]{offset: uintptr(unsafe.Pointer(f(&t))) - uintptr(unsafe.Pointer(&t))}
+}
+
+// in returns the field of row i of rows.
+func (fl field[T, F]) in(rows []T, i int) *F {
+	return (*F)(unsafe.Add(unsafe.Pointer(&rows[i]), fl.offset))
 }
 
 func bindFloat[T any](name string, f func(*T) *float64) binding[T] {
 	return binding[T]{column: name,
-		decode: func(arr arrow.Array, dst []T) {
-			a := arr.(*array.Float64)
-			vals := a.Float64Values()
+		decode: func(arr arrow.Array, from int, dst []T) {
+			a, fl := arr.(*array.Float64), fieldOf(f)
+			vals := a.Float64Values()[from:]
 			for i := range dst {
-				*f(&dst[i]) = vals[i]
+				*fl.in(dst, i) = vals[i]
 			}
 			if a.NullN() > 0 {
 				for i := range dst {
-					if a.IsNull(i) {
-						*f(&dst[i]) = math.NaN()
+					if a.IsNull(from + i) {
+						*fl.in(dst, i) = math.NaN()
 					}
 				}
 			}
@@ -50,16 +66,16 @@ func bindFloat[T any](name string, f func(*T) *float64) binding[T] {
 
 func bindInt32[T any](name string, f func(*T) *sql.Null[int32]) binding[T] {
 	return binding[T]{column: name,
-		decode: func(arr arrow.Array, dst []T) {
-			a := arr.(*array.Int32)
-			vals := a.Int32Values()
+		decode: func(arr arrow.Array, from int, dst []T) {
+			a, fl := arr.(*array.Int32), fieldOf(f)
+			vals := a.Int32Values()[from:]
 			for i := range dst {
-				*f(&dst[i]) = sql.Null[int32]{V: vals[i], Valid: true}
+				*fl.in(dst, i) = sql.Null[int32]{V: vals[i], Valid: true}
 			}
 			if a.NullN() > 0 {
 				for i := range dst {
-					if a.IsNull(i) {
-						*f(&dst[i]) = sql.Null[int32]{}
+					if a.IsNull(from + i) {
+						*fl.in(dst, i) = sql.Null[int32]{}
 					}
 				}
 			}
@@ -75,16 +91,16 @@ func bindInt32[T any](name string, f func(*T) *sql.Null[int32]) binding[T] {
 
 func bindInt64[T any](name string, f func(*T) *sql.Null[int64]) binding[T] {
 	return binding[T]{column: name,
-		decode: func(arr arrow.Array, dst []T) {
-			a := arr.(*array.Int64)
-			vals := a.Int64Values()
+		decode: func(arr arrow.Array, from int, dst []T) {
+			a, fl := arr.(*array.Int64), fieldOf(f)
+			vals := a.Int64Values()[from:]
 			for i := range dst {
-				*f(&dst[i]) = sql.Null[int64]{V: vals[i], Valid: true}
+				*fl.in(dst, i) = sql.Null[int64]{V: vals[i], Valid: true}
 			}
 			if a.NullN() > 0 {
 				for i := range dst {
-					if a.IsNull(i) {
-						*f(&dst[i]) = sql.Null[int64]{}
+					if a.IsNull(from + i) {
+						*fl.in(dst, i) = sql.Null[int64]{}
 					}
 				}
 			}
@@ -100,14 +116,15 @@ func bindInt64[T any](name string, f func(*T) *sql.Null[int64]) binding[T] {
 
 func bindTime[T any](name string, f func(*T) *time.Time) binding[T] {
 	return binding[T]{column: name,
-		decode: func(arr arrow.Array, dst []T) {
-			a := arr.(*array.Timestamp)
-			vals := a.TimestampValues()
+		decode: func(arr arrow.Array, from int, dst []T) {
+			a, fl := arr.(*array.Timestamp), fieldOf(f)
+			vals := a.TimestampValues()[from:]
+			nulls := a.NullN() > 0
 			for i := range dst {
-				if a.IsNull(i) {
-					*f(&dst[i]) = time.Time{}
+				if nulls && a.IsNull(from+i) {
+					*fl.in(dst, i) = time.Time{}
 				} else {
-					*f(&dst[i]) = time.UnixMicro(int64(vals[i])).UTC()
+					*fl.in(dst, i) = time.UnixMicro(int64(vals[i])).UTC()
 				}
 			}
 		},
@@ -122,13 +139,14 @@ func bindTime[T any](name string, f func(*T) *time.Time) binding[T] {
 
 func bindString[T any](name string, f func(*T) *string) binding[T] {
 	return binding[T]{column: name,
-		decode: func(arr arrow.Array, dst []T) {
-			a := arr.(*array.String)
+		decode: func(arr arrow.Array, from int, dst []T) {
+			a, fl := arr.(*array.String), fieldOf(f)
+			nulls := a.NullN() > 0
 			for i := range dst {
-				if a.IsNull(i) {
-					*f(&dst[i]) = ""
+				if nulls && a.IsNull(from+i) {
+					*fl.in(dst, i) = ""
 				} else {
-					*f(&dst[i]) = a.Value(i)
+					*fl.in(dst, i) = a.Value(from + i)
 				}
 			}
 		},
@@ -194,8 +212,15 @@ func DecodeRecordBatch[T Trip](dst []T, rec arrow.RecordBatch) ([]T, error) {
 	n := int(rec.NumRows())
 	dst = slices.Grow(dst, n)[:len(dst)+n]
 	rows := dst[len(dst)-n:]
-	for c, bd := range bindingsFor[T]() {
-		bd.decode(cols[c], rows)
+	binds := bindingsFor[T]()
+	// Decode in chunks that stay in cache while every column is stored
+	// into them; a whole batch of wide rows would not.
+	const chunk = 512
+	for from := 0; from < n; from += chunk {
+		part := rows[from:min(from+chunk, n)]
+		for c, bd := range binds {
+			bd.decode(cols[c], from, part)
+		}
 	}
 	return dst, nil
 }
