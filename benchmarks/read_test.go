@@ -28,32 +28,32 @@ type readPeer struct {
 func BenchmarkRead(b *testing.B) {
 	path := benchFile(b)
 	b.Run("opus-arrow", func(b *testing.B) {
-		resetPeakRSS(b)
+		start := resetPeakRSS(b)
 		var rows int64
 		for b.Loop() {
 			rows = readArrow(b, path)
 		}
 		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-		reportPeakRSS(b)
+		reportPeakRSS(b, start)
 	})
 	b.Run("opus-typed-rows", func(b *testing.B) {
-		resetPeakRSS(b)
+		start := resetPeakRSS(b)
 		var rows int64
 		for b.Loop() {
 			rows = readTyped(b, path)
 		}
 		b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-		reportPeakRSS(b)
+		reportPeakRSS(b, start)
 	})
 	for _, peer := range readPeers {
 		b.Run(peer.name, func(b *testing.B) {
-			resetPeakRSS(b)
+			start := resetPeakRSS(b)
 			var rows int64
 			for b.Loop() {
 				rows = peer.read(b, path)
 			}
 			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-			reportPeakRSS(b)
+			reportPeakRSS(b, start)
 		})
 	}
 }
@@ -113,7 +113,7 @@ func BenchmarkReadMemory(b *testing.B) {
 	}{{"1M", 64 << 10}, {"3M", 64 << 10}, {"3M", 8 << 10}, {"3M", 256 << 10}}
 	for _, c := range cases {
 		b.Run(fmt.Sprintf("rows=%s/batch=%d", c.file, c.batch), func(b *testing.B) {
-			resetPeakRSS(b)
+			start := resetPeakRSS(b)
 			for b.Loop() {
 				r, err := tlc.Open(context.Background(), files[c.file], tlc.ReadOptions{BatchSize: c.batch})
 				if err != nil {
@@ -126,7 +126,7 @@ func BenchmarkReadMemory(b *testing.B) {
 				}
 				r.Close()
 			}
-			reportPeakRSS(b)
+			reportPeakRSS(b, start)
 		})
 	}
 }
