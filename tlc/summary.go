@@ -70,6 +70,9 @@ func Summarize(r *Reader) (Summary, error) {
 	s := Summary{File: r.Name(), Kind: r.Kind(), Columns: ColumnNames(r.Kind()),
 		SourceColumns: r.SourceColumns(), Missing: r.Missing(), Extra: r.Extra(),
 		NullCounts: map[string]int64{}}
+	// Empty lists print as [] in JSON, not null.
+	s.Missing = append(make([]string, 0, len(s.Missing)), s.Missing...)
+	s.Extra = append(make([]string, 0, len(s.Extra)), s.Extra...)
 	cols := canonical[r.Kind()]
 	acc := make([]*accumulator, len(cols))
 	for i, c := range cols {
