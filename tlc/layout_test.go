@@ -3,9 +3,7 @@ package tlc
 import (
 	"encoding/csv"
 	"errors"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,19 +13,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/schema"
 )
-
-// sharedData is where the real TLC fixtures live; tests that need them
-// skip when it is absent.
-const sharedData = "../../shared/data/tlc"
-
-func sharedFile(t *testing.T, name string) string {
-	t.Helper()
-	p := filepath.Join(sharedData, name)
-	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("real TLC fixture %s not found (the shared data folder is absent)", p)
-	}
-	return p
-}
 
 func TestLayoutFor(t *testing.T) {
 	tests := []struct {
@@ -125,7 +110,7 @@ func TestLayoutsCanonical(t *testing.T) {
 // TestLayoutsMatchMetadata checks the column names and order of every
 // layout against the footers of every TLC file 2009-01 to 2024-05.
 func TestLayoutsMatchMetadata(t *testing.T) {
-	f, err := os.Open(sharedFile(t, "tlc_file_metadata_2009-2024.csv"))
+	f, err := os.Open(fixture(t, "tlc_file_metadata_2009-2024.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +150,7 @@ func TestLayoutsMatchRealParquet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			path := sharedFile(t, tt.file)
+			path := fixture(t, tt.file)
 			l, err := LayoutByName(tt.layout)
 			if err != nil {
 				t.Fatal(err)

@@ -65,49 +65,37 @@ func bindFloat[T any](name string, f func(*T) *float64) binding[T] {
 }
 
 func bindInt32[T any](name string, f func(*T) *sql.Null[int32]) binding[T] {
-	return binding[T]{column: name,
-		decode: func(arr arrow.Array, from int, dst []T) {
-			a, fl := arr.(*array.Int32), fieldOf(f)
-			vals := a.Int32Values()[from:]
-			for i := range dst {
-				*fl.in(dst, i) = sql.Null[int32]{V: vals[i], Valid: true}
-			}
-			if a.NullN() > 0 {
-				for i := range dst {
-					if a.IsNull(from + i) {
-						*fl.in(dst, i) = sql.Null[int32]{}
-					}
-				}
-			}
-		},
-		store: func(b array.Builder, t *T) {
-			if v := *f(t); v.Valid {
-				b.(*array.Int32Builder).Append(v.V)
-			} else {
-				b.AppendNull()
-			}
-		}}
+	return bindNullInt(name, f, func(a arrow.Array) []int32 { return a.(*array.Int32).Int32Values() },
+		func(b array.Builder, v int32) { b.(*array.Int32Builder).Append(v) })
 }
 
 func bindInt64[T any](name string, f func(*T) *sql.Null[int64]) binding[T] {
+	return bindNullInt(name, f, func(a arrow.Array) []int64 { return a.(*array.Int64).Int64Values() },
+		func(b array.Builder, v int64) { b.(*array.Int64Builder).Append(v) })
+}
+
+// bindNullInt binds an integer column to a sql.Null field; values and
+// appendTo reach the typed array and builder of the column's width.
+func bindNullInt[T any, V int32 | int64](name string, f func(*T) *sql.Null[V],
+	values func(arrow.Array) []V, appendTo func(array.Builder, V)) binding[T] {
 	return binding[T]{column: name,
 		decode: func(arr arrow.Array, from int, dst []T) {
-			a, fl := arr.(*array.Int64), fieldOf(f)
-			vals := a.Int64Values()[from:]
+			fl := fieldOf(f)
+			vals := values(arr)[from:]
 			for i := range dst {
-				*fl.in(dst, i) = sql.Null[int64]{V: vals[i], Valid: true}
+				*fl.in(dst, i) = sql.Null[V]{V: vals[i], Valid: true}
 			}
-			if a.NullN() > 0 {
+			if arr.NullN() > 0 {
 				for i := range dst {
-					if a.IsNull(from + i) {
-						*fl.in(dst, i) = sql.Null[int64]{}
+					if arr.IsNull(from + i) {
+						*fl.in(dst, i) = sql.Null[V]{}
 					}
 				}
 			}
 		},
 		store: func(b array.Builder, t *T) {
 			if v := *f(t); v.Valid {
-				b.(*array.Int64Builder).Append(v.V)
+				appendTo(b, v.V)
 			} else {
 				b.AppendNull()
 			}
