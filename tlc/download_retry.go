@@ -62,7 +62,10 @@ func retryAfter(v string) time.Duration {
 // permanentError marks an error that retrying cannot fix.
 type permanentError struct{ err error }
 
+// Error returns the wrapped error's text.
 func (e *permanentError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e *permanentError) Unwrap() error { return e.err }
 
 func permanent(err error) error { return &permanentError{err} }

@@ -64,6 +64,7 @@ type Problem struct {
 	Reason string // why it was rejected
 }
 
+// String renders the problem as "FILE: row N: COLUMN (source S) = "V": REASON".
 func (p Problem) String() string {
 	return fmt.Sprintf("%s: row %d: %s (source %s) = %q: %s", p.File, p.Row, p.Column, p.Source, p.Value, p.Reason)
 }

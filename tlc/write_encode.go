@@ -1,3 +1,6 @@
+// Encoders that turn converted columns into CSV fields and Parquet column
+// chunks for Writer.
+
 package tlc
 
 import (
