@@ -48,13 +48,10 @@ func narrowToInt32(mem memory.Allocator, a arrow.Array, report reportFunc) arrow
 			if float64(iv) == v || !bitutil.BitIsSet(bits, i) {
 				continue
 			}
-			switch {
-			case v != v: // NaN: pandas' null
-				reject(i, "")
-			case v != math.Trunc(v):
-				reject(i, "not a whole number")
-			default:
-				reject(i, "out of range")
+			if _, why := exactInt(v, math.MinInt32, math.MaxInt32); why == "null" {
+				reject(i, "") // NaN: pandas' null
+			} else {
+				reject(i, why)
 			}
 		}
 	case *array.Int64:

@@ -1,12 +1,18 @@
 package tlc
 
 import (
+	"sync"
 	"time"
+	_ "time/tzdata"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
+
+// newYork is the TLC's time zone, loaded once; the tz database is embedded
+// (time/tzdata) so that minimal images convert zoned timestamps too.
+var newYork = sync.OnceValues(func() (*time.Location, error) { return time.LoadLocation("America/New_York") })
 
 // timestampConverter converts any date-time source to canonical naive
 // microseconds. Zoned sources (instants) are turned into New York wall-clock
@@ -16,9 +22,9 @@ func timestampConverter(src arrow.DataType) converter {
 	case *arrow.TimestampType:
 		var loc *time.Location
 		if t.TimeZone != "" {
-			l, err := time.LoadLocation("America/New_York")
+			l, err := newYork()
 			if err != nil {
-				return nil // no tz database: no exact conversion
+				return nil // cannot happen with the embedded tz database
 			}
 			loc = l
 		}
@@ -120,7 +126,8 @@ func scaledTimestamps(unit arrow.TimeUnit, loc *time.Location) converter {
 
 // parseWallClock reads the date-time spellings found in TLC CSV files:
 // "2020-04-01 07:23:54", "2025-01-01 00:18:38.000000000", ISO "T"
-// separators, minutes-only "2020-04-01 07:23", and the old portal's
+// separators (a "Z" suffix marks a UTC instant, converted to New York
+// wall-clock time), minutes-only "2020-04-01 07:23", and the old portal's
 // "04/01/2020 07:23:54 AM". It returns microseconds since the epoch of the
 // wall-clock reading. empty is true for blank text (a null).
 func parseWallClock(s string) (us int64, ok, empty bool) {
@@ -204,7 +211,17 @@ func clock(y, mo, d int, s string, ampm bool) (int64, bool) {
 		if s[1] == 'P' || s[1] == 'p' {
 			h += 12
 		}
-	case s == "" || (!ampm && s == "Z"):
+	case s == "":
+	case !ampm && s == "Z":
+		// An instant in UTC: the TLC columns mean New York wall-clock time.
+		ny, err := newYork()
+		if err != nil {
+			return 0, false
+		}
+		if h > 23 || mi > 59 || sec > 59 || nanos%1000 != 0 {
+			return 0, false
+		}
+		return WallClockMicros(time.Date(y, time.Month(mo), d, h, mi, sec, nanos, time.UTC).In(ny)), true
 	default:
 		return 0, false
 	}

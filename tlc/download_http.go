@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"strconv"
@@ -63,6 +64,11 @@ func (r *run) get(ctx context.Context, j *job) (err error) {
 		// A fresh copy: either no Range was sent, the server ignores Range,
 		// or If-Range found the file changed. Start over either way.
 		j.resumed, j.total = false, resp.ContentLength
+		// Drop the old bytes before recording the new version's validators:
+		// a crash in between must not leave old bytes under new validators.
+		if err := os.Remove(j.part); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return permanent(fmt.Errorf("tlc: %w", err))
+		}
 		j.partMeta = metaFrom(resp, resp.ContentLength)
 		if err := writeMeta(metaPath(j.part), j.partMeta); err != nil {
 			return permanent(err)
@@ -71,7 +77,8 @@ func (r *run) get(ctx context.Context, j *job) (err error) {
 		cr := resp.Header.Get("Content-Range")
 		start, end, total, ok := parseContentRange(cr)
 		if !ok || start != have || end < start || total >= 0 && end >= total ||
-			resp.ContentLength >= 0 && resp.ContentLength != end-start+1 {
+			resp.ContentLength >= 0 && resp.ContentLength != end-start+1 ||
+			total >= 0 && j.partMeta.Size >= 0 && total != j.partMeta.Size {
 			// Bytes we did not ask for cannot be appended safely.
 			r.discardPart(j)
 			return fmt.Errorf("tlc: GET %s: Content-Range %q does not answer bytes=%d-; restarting", j.URL, cr, have)

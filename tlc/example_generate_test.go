@@ -43,9 +43,9 @@ func ExampleAppendTrips() {
 			t.DropoffDatetime.Sub(t.PickupDatetime).Minutes(), t.FareAmount, t.TotalAmount)
 	}
 	// Output:
-	// 2024-01-07 11:32:04 236 -> 236  0.26 mi  3.0 min fare  4.40 total  8.40
-	// 2024-01-14 21:19:21 262 -> 237  1.04 mi  6.8 min fare  7.90 total 15.48
-	// 2024-01-31 06:21:45 162 ->  90  2.10 mi  8.6 min fare 11.40 total 15.40
+	// 2024-01-07 13:00:26 132 ->  79 14.04 mi 63.0 min fare 70.00 total 87.61
+	// 2024-01-08 17:14:00  87 -> 107  3.42 mi 20.4 min fare 20.50 total 31.36
+	// 2024-01-30 18:54:49 237 -> 161  1.98 mi 18.9 min fare 16.30 total 27.70
 }
 
 func ExampleGenerateFile() {
@@ -62,15 +62,15 @@ func ExampleGenerateFile() {
 		fmt.Printf("%s %d\n", d, st.Defects[d])
 	}
 	// Output:
-	// 10000 rows, 190 with a defect
-	// null 20
-	// negative_fare 19
-	// zero_distance 22
-	// dropoff_before_pickup 30
-	// location_out_of_range 17
-	// duplicate 33
-	// fractional_passengers 27
-	// outside_month 22
+	// 10000 rows, 191 with a defect
+	// null 27
+	// negative_fare 20
+	// zero_distance 27
+	// dropoff_before_pickup 21
+	// location_out_of_range 20
+	// duplicate 21
+	// fractional_passengers 28
+	// outside_month 27
 }
 
 func ExampleNewCSVWriter() {

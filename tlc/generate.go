@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -147,7 +148,9 @@ func NewGenerator(cfg GenerateConfig) (*Generator, error) {
 	m := Month{cfg.Year, time.Month(cfg.Month)}
 	// The stream depends on the kind and month as well as on the seed, so
 	// that the months of one seeded series differ.
-	stream := uint64(cfg.Year*100+cfg.Month)<<8 | uint64(len(cfg.Kind))
+	kindHash := fnv.New64a()
+	kindHash.Write([]byte(cfg.Kind))
+	stream := uint64(cfg.Year*100+cfg.Month)<<32 ^ kindHash.Sum64()
 	g := &Generator{cfg: cfg, month: m, rng: rand.New(rand.NewPCG(cfg.Seed, stream)),
 		zones: newZoneMap(), prof: newProfile(cfg.Kind, m), rates: rates(cfg.Kind, m),
 		stats: GenerateStats{Defects: make(map[Defect]int)}}

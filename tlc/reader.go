@@ -179,6 +179,9 @@ func newReader(ctx context.Context, name string, cols []ColumnMapping, numRows i
 		r.convs[m] = conv
 		r.target[ci] = m
 	}
+	if r.target[slices.IndexFunc(canon, func(c Column) bool { return c.Name == "pickup_datetime" })] < 0 {
+		return fail(fmt.Errorf("tlc: %s: no pickup time among its columns %v: not a TLC trip file", name, names))
+	}
 	fields := MustSchema(kind).Fields()
 	for m, c := range r.mappings {
 		if c.Canonical == "" && opts.KeepExtra {
@@ -276,7 +279,8 @@ func (r *Reader) NumRows() int64 { return r.numRows }
 func (r *Reader) RowsRead() int64 { return r.rowsRead }
 
 // Problems returns the row-level problems of the current batch, in row
-// order. Row numbers count from the start of the file.
+// order. Row numbers count from the start of the file. Each batch gets a
+// new slice, so a kept slice stays valid.
 func (r *Reader) Problems() []Problem { return r.problems }
 
 // ProblemCounts returns the number of problems so far per canonical column.
@@ -344,7 +348,7 @@ func (r *Reader) Next() bool {
 		r.rec.Release()
 		r.rec = nil
 	}
-	r.problems = r.problems[:0]
+	r.problems = nil // the previous batch's problems stay with whoever kept them
 	if r.done || r.err != nil {
 		return false
 	}

@@ -16,24 +16,13 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// OpenCSV opens a TLC CSV file (optionally gzip-compressed, by a .gz suffix).
+// OpenCSV opens a TLC CSV file, gzip-compressed or not (told by its content).
 func OpenCSV(ctx context.Context, path string, opts ReadOptions) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("tlc: %w", err)
 	}
-	var r io.Reader = f
-	closer := f.Close
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		gz, err := gzip.NewReader(bufio.NewReader(f))
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("tlc: %s: not gzip data: %w", path, err)
-		}
-		r = gz
-		closer = func() error { gz.Close(); return f.Close() }
-	}
-	return NewCSVReader(ctx, r, path, opts, closer)
+	return NewCSVReader(ctx, f, path, opts, f.Close)
 }
 
 // NewCSVReader reads CSV text with a header line, as the TLC published it
@@ -47,8 +36,23 @@ func NewCSVReader(ctx context.Context, r io.Reader, name string, opts ReadOption
 	if closer == nil {
 		closer = func() error { return nil }
 	}
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<20))
+	br := bufio.NewReaderSize(r, 1<<20)
+	// Compressed data is recognized by its magic, whatever the name says.
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			closer()
+			return nil, fmt.Errorf("tlc: %s: corrupt gzip data: %w", name, err)
+		}
+		inner := closer
+		closer = func() error { gz.Close(); return inner() }
+		br = bufio.NewReaderSize(gz, 1<<20)
+	}
+	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
+	// Some early TLC CSVs end every line with a comma: one empty field more
+	// than the header is accepted, anything else is an error (see next).
+	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
 		closer()
@@ -108,6 +112,11 @@ func (s *csvSource) next(ctx context.Context) (rawBatch, error) {
 		}
 		if err != nil {
 			return rawBatch{}, fmt.Errorf("tlc: %s: corrupt or truncated CSV: %w", s.name, err)
+		}
+		if len(rec) != s.width && !(len(rec) == s.width+1 && rec[s.width] == "") {
+			line, _ := s.r.FieldPos(0)
+			return rawBatch{}, fmt.Errorf("tlc: %s: corrupt or truncated CSV: line %d has %d fields, the header %d",
+				s.name, line, len(rec), s.width)
 		}
 		for j, m := range s.needed {
 			if v := rec[m]; v == "" {

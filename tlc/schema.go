@@ -43,13 +43,13 @@ func col(name string, typ arrow.DataType, doc string, sources ...string) Column 
 
 var (
 	cVendorID     = col("vendor_id", tInt32, "TPEP/LPEP provider: 1 Creative Mobile Technologies, 2 Curb Mobility (VeriFone), 6 Myle, 7 Helix; 2009-2010 codes CMT and VTS map to 1 and 2", "vendorid", "vendor_name")
-	cPickup       = col("pickup_datetime", Timestamp, "meter engaged / passenger picked up, NYC wall-clock", "tpep_pickup_datetime", "lpep_pickup_datetime", "trip_pickup_datetime")
+	cPickup       = col("pickup_datetime", Timestamp, "meter engaged / passenger picked up, NYC wall-clock", "tpep_pickup_datetime", "lpep_pickup_datetime", "trip_pickup_datetime", "pickup_date")
 	cDropoff      = col("dropoff_datetime", Timestamp, "meter disengaged / passenger dropped off, NYC wall-clock", "tpep_dropoff_datetime", "lpep_dropoff_datetime", "trip_dropoff_datetime")
 	cPassengers   = col("passenger_count", tInt32, "number of passengers, entered by the driver")
 	cDistance     = col("trip_distance", tFloat, "trip distance in miles reported by the taximeter")
 	cRatecode     = col("ratecode_id", tInt32, "final rate code: 1 standard, 2 JFK, 3 Newark, 4 Nassau/Westchester, 5 negotiated, 6 group ride, 99 unknown", "ratecodeid", "rate_code")
 	cStoreFwd     = col("store_and_fwd_flag", tString, "Y when the trip record was held in vehicle memory before sending, N otherwise", "store_and_forward")
-	cPULocation   = col("pu_location_id", tInt32, "TLC taxi zone (1-265) where the trip began", "pulocationid")
+	cPULocation   = col("pu_location_id", tInt32, "TLC taxi zone (1-265) where the trip began", "pulocationid", "locationid")
 	cDOLocation   = col("do_location_id", tInt32, "TLC taxi zone (1-265) where the trip ended", "dolocationid")
 	cPaymentType  = col("payment_type", tInt32, "0 flex fare, 1 credit card, 2 cash, 3 no charge, 4 dispute, 5 unknown, 6 voided trip")
 	cFare         = col("fare_amount", tFloat, "time-and-distance fare calculated by the meter, USD", "fare_amt")

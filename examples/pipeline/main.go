@@ -126,11 +126,11 @@ func generate(ctx context.Context, c config, stderr io.Writer) ([]string, error)
 		return nil, err
 	}
 	var files []string
-	for i, k := range c.kinds {
-		path := filepath.Join(dir, fmt.Sprintf("%s_tripdata_%s.parquet", k, c.month))
+	for _, k := range c.kinds { // the generator draws a stream per kind and month from the seed
+		path := filepath.Join(dir, tlc.TripFileName(k, c.month))
 		start := time.Now()
 		st, err := tlc.GenerateFile(ctx, tlc.GenerateConfig{Kind: k, Year: c.month.Year,
-			Month: int(c.month.Month), Rows: c.rows, Seed: c.seed + uint64(i), DefectRate: c.defects}, path)
+			Month: int(c.month.Month), Rows: c.rows, Seed: c.seed, DefectRate: c.defects}, path)
 		if err != nil {
 			return nil, err
 		}
