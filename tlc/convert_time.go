@@ -225,7 +225,7 @@ func clock(y, mo, d int, s string, ampm bool) (int64, bool) {
 	default:
 		return 0, false
 	}
-	if h > 23 || mi > 59 || sec > 59 || nanos%1000 != 0 {
+	if h > 23 || mi > 59 || sec > 59 || nanos%1000 != 0 { // canonical times hold microseconds
 		return 0, false
 	}
 	t := time.Date(y, time.Month(mo), d, h, mi, sec, nanos, time.UTC)

@@ -65,7 +65,10 @@ func Inspect(ctx context.Context, path string, opts ReadOptions) (Summary, error
 	return Summarize(r)
 }
 
-// Summarize consumes the rest of r and summarizes what it read.
+// Summarize consumes the rest of r and summarizes what it read. Call it on a
+// fresh reader: Problems counts every problem the reader has met, rows read
+// by earlier calls to Next included, while Rows and the figures cover only
+// the rows Summarize itself read.
 func Summarize(r *Reader) (Summary, error) {
 	s := Summary{File: r.Name(), Kind: r.Kind(), Columns: ColumnNames(r.Kind()),
 		SourceColumns: r.SourceColumns(), Missing: r.Missing(), Extra: r.Extra(),
