@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"bufio"
+	"errors"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -50,3 +51,5 @@ func procStatusMB(field string) (float64, bool) {
 	}
 	return 0, false
 }
+
+func errorsJoin(errs ...error) error { return errors.Join(errs...) }

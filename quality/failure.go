@@ -1,5 +1,7 @@
 package quality
 
+import "strings"
+
 // RowFailure names the rows of a table that failed one check or
 // expectation. Schemas and suites both report their row-level outcomes this
 // way, and Quarantine combines them.
@@ -12,4 +14,14 @@ type RowFailure struct {
 	Column string
 	// Rows are the failing rows.
 	Rows *RowSet
+}
+
+// label names the failure in quarantine output: the check, prefixed by its
+// column when the check's name does not say it ("passenger_count:
+// not_nullable"), so that one check on two columns stays two reasons.
+func (f RowFailure) label() string {
+	if f.Column == "" || strings.Contains(f.Check, f.Column) {
+		return f.Check
+	}
+	return f.Column + ": " + f.Check
 }

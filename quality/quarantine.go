@@ -52,7 +52,7 @@ func Quarantine(t *Table, failures ...RowFailure) (*Split, error) {
 			return nil, fmt.Errorf("quality: failure %q ranges over %d rows, the table has %d", f.Check, f.Rows.Len(), t.NumRows())
 		}
 		bad.Union(f.Rows)
-		s.FailuresByCheck[f.Check] += f.Rows.Count()
+		s.FailuresByCheck[f.label()] += f.Rows.Count()
 	}
 	var err error
 	if s.Valid, err = t.Filter(bad, false); err != nil {
@@ -73,7 +73,7 @@ func Quarantine(t *Table, failures ...RowFailure) (*Split, error) {
 		}
 		f.Rows.Each(func(row int64) bool {
 			i, _ := slices.BinarySearch(rows, row)
-			reasons[i] = append(reasons[i], f.Check)
+			reasons[i] = append(reasons[i], f.label())
 			return true
 		})
 	}

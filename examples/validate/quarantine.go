@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/magnumopus/opus/quality"
+)
+
+// writeQuarantine writes the rows that failed anything to path, keeping
+// their columns and adding _row and _failed_checks, and returns how many.
+func writeQuarantine(t *quality.Table, failures []quality.RowFailure, path string) (int64, error) {
+	split, err := quality.Quarantine(t, failures...)
+	if err != nil {
+		return 0, err
+	}
+	defer split.Release()
+	if strings.HasSuffix(strings.ToLower(path), ".csv") {
+		return split.RejectedRows, writeCSV(path, t.Schema(), split.Rejected)
+	}
+	return split.RejectedRows, writeParquet(path, t.Schema(), split.Rejected)
+}
+
+func rejectedSchema(in *arrow.Schema) *arrow.Schema {
+	fields := append(append([]arrow.Field(nil), in.Fields()...),
+		arrow.Field{Name: quality.RowColumn, Type: arrow.PrimitiveTypes.Int64},
+		arrow.Field{Name: quality.FailedChecksColumn, Type: arrow.ListOf(arrow.BinaryTypes.String)})
+	return arrow.NewSchema(fields, nil)
+}
+
+func writeParquet(path string, in *arrow.Schema, batches []arrow.RecordBatch) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w, err := pqarrow.NewFileWriter(rejectedSchema(in), f, parquet.NewWriterProperties(), pqarrow.DefaultWriterProps())
+	if err != nil {
+		f.Close()
+		return err
+	}
+	for _, b := range batches {
+		if err := w.WriteBuffered(b); err != nil {
+			w.Close()
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return w.Close() // closes f too
+}
+
+// writeCSV writes rejected rows as CSV; the failed checks are joined by
+// "; " since CSV has no lists.
+func writeCSV(path string, in *arrow.Schema, batches []arrow.RecordBatch) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	header := make([]string, 0, in.NumFields()+2)
+	for _, fl := range rejectedSchema(in).Fields() {
+		header = append(header, fl.Name)
+	}
+	w.Write(header)
+	row := make([]string, len(header))
+	for _, b := range batches {
+		for i := 0; i < int(b.NumRows()); i++ {
+			for c, col := range b.Columns() {
+				switch {
+				case col.IsNull(i):
+					row[c] = ""
+				case col.DataType().ID() == arrow.LIST:
+					l := col.(*array.List)
+					vals := l.ListValues().(*array.String)
+					start, end := l.ValueOffsets(i)
+					var parts []string
+					for j := start; j < end; j++ {
+						parts = append(parts, vals.Value(int(j)))
+					}
+					row[c] = strings.Join(parts, "; ")
+				case col.DataType().ID() == arrow.TIMESTAMP:
+					row[c] = col.(*array.Timestamp).Value(i).ToTime(arrow.Microsecond).Format("2006-01-02 15:04:05")
+				default:
+					row[c] = col.ValueStr(i)
+				}
+			}
+			w.Write(row)
+		}
+	}
+	w.Flush()
+	return errors.Join(w.Error(), f.Close())
+}
