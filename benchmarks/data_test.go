@@ -26,7 +26,14 @@ func generatedMonth(b *testing.B) string {
 
 func generated(b *testing.B, kind tlc.Kind, rows int) string {
 	b.Helper()
-	path := filepath.Join("out", fmt.Sprintf("%s_tripdata_2024-01_%d_seed%d.parquet", kind, rows, monthSeed))
+	return generatedMonthOf(b, kind, tlc.Month{Year: 2024, Month: 1}, rows)
+}
+
+// generatedMonthOf generates rows trips of kind in month m, in the physical
+// layout of that month's TLC files (2009: text times and codes, lat/lon).
+func generatedMonthOf(b *testing.B, kind tlc.Kind, m tlc.Month, rows int) string {
+	b.Helper()
+	path := filepath.Join("out", fmt.Sprintf("%s_tripdata_%s_%d_seed%d.parquet", kind, m, rows, monthSeed))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
@@ -34,7 +41,7 @@ func generated(b *testing.B, kind tlc.Kind, rows int) string {
 		b.Fatal(err)
 	}
 	tmp := path + ".tmp.parquet"
-	cfg := tlc.GenerateConfig{Kind: kind, Year: 2024, Month: 1, Rows: rows, Seed: monthSeed, DefectRate: 0.01}
+	cfg := tlc.GenerateConfig{Kind: kind, Year: m.Year, Month: int(m.Month), Rows: rows, Seed: monthSeed, DefectRate: 0.01}
 	if _, err := tlc.GenerateFile(context.Background(), cfg, tmp); err != nil {
 		b.Fatal(err)
 	}

@@ -106,11 +106,12 @@ func readTyped(b *testing.B, path string) int64 {
 // the file size: the same batch size on a 1M-row and a 3M-row file, and
 // three batch sizes on the 3M-row file.
 func BenchmarkReadMemory(b *testing.B) {
-	files := map[string]string{"1M": generated(b, tlc.Yellow, 1_000_000), "3M": generatedMonth(b)}
+	files := map[string]string{"1M": generated(b, tlc.Yellow, 1_000_000), "3M": generatedMonth(b),
+		"3M-2009": generatedMonthOf(b, tlc.Yellow, tlc.Month{Year: 2009, Month: 1}, 3_000_000)}
 	cases := []struct {
 		file  string
 		batch int
-	}{{"1M", 64 << 10}, {"3M", 64 << 10}, {"3M", 8 << 10}, {"3M", 256 << 10}}
+	}{{"1M", 64 << 10}, {"3M", 64 << 10}, {"3M", 8 << 10}, {"3M", 256 << 10}, {"3M-2009", 64 << 10}}
 	for _, c := range cases {
 		b.Run(fmt.Sprintf("rows=%s/batch=%d", c.file, c.batch), func(b *testing.B) {
 			start := resetPeakRSS(b)
