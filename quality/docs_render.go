@@ -28,7 +28,7 @@ var docsCSS = func() template.CSS {
 }()
 
 // docsSampleMax caps the unexpected values shown per expectation.
-const docsSampleMax = 20
+const docsSampleMax = 8
 
 // docsPage holds what every page shows.
 type docsPage struct {

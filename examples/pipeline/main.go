@@ -1,15 +1,18 @@
 // Command pipeline runs the Opus cycle as far as it is built, offline and
 // with no services: it generates a realistic month of synthetic TLC trips
 // per kind (or takes real files), reads them back through the tlc package
-// and prints a summary of each: rows, time range, null counts, problems and
-// distribution figures.
+// and prints a summary of each (rows, time range, null counts, problems,
+// distribution figures), then validates each with the kind's default GX
+// suite and Pandera schema, quarantines the failing rows and adds the run to
+// a Data Docs site.
 //
 //	go run ./examples/pipeline                      # yellow and green, 2024-01
 //	go run ./examples/pipeline -kinds fhvhv -rows 1000000
 //	go run ./examples/pipeline -data yellow_tripdata_2024-01.parquet
 //
-// Files go under the warehouse directory: -warehouse, else $OPUS_WAREHOUSE,
-// else ./opus-data. Later stages (quality, lakehouse, training, serving,
+// Files go under the warehouse directory (-warehouse, else $OPUS_WAREHOUSE,
+// else ./opus-data): landing/ for the monthly files, quarantine/ for the
+// rejected rows with the checks they failed, docs/index.html for Data Docs. Later stages (quality, lakehouse, training, serving,
 // streaming) join this program as they land.
 package main
 
@@ -107,15 +110,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		took := time.Since(start)
+		q, err := validateFile(ctx, f, c.warehouse)
+		if err != nil {
+			return err
+		}
 		if c.json {
-			if err := json.NewEncoder(stdout).Encode(s); err != nil {
+			if err := json.NewEncoder(stdout).Encode(fileReport{s, q}); err != nil {
 				return err
 			}
 			continue
 		}
-		printSummary(stdout, s, time.Since(start))
+		printSummary(stdout, s, took)
+		printQuality(stdout, q)
 	}
 	return nil
+}
+
+// fileReport is one file's JSON line: its summary, then the quality stage.
+type fileReport struct {
+	tlc.Summary
+	Quality qualityReport `json:"quality"`
 }
 
 // generate writes one synthetic month per kind into the landing folder of

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -33,6 +35,23 @@ func TestPipelineGeneratesAndReadsBack(t *testing.T) {
 		if !strings.HasPrefix(s.MinPickup, "20") || len(s.Stats) == 0 {
 			t.Errorf("%s: pickups from %q, %d stats", want, s.MinPickup, len(s.Stats))
 		}
+		var fr fileReport
+		if err := json.Unmarshal([]byte(lines[i]), &fr); err != nil {
+			t.Fatal(err)
+		}
+		q := fr.Quality
+		if q.Rows != 5000 || q.ValidRows+q.QuarantinedRows != q.Rows || q.QuarantinedRows == 0 {
+			t.Errorf("%s: %d rows = %d valid + %d quarantined", want, q.Rows, q.ValidRows, q.QuarantinedRows)
+		}
+		if q.SuiteSuccess || q.Expectations == 0 {
+			t.Errorf("%s: suite success %v with %d expectations on a month with 2%% defects", want, q.SuiteSuccess, q.Expectations)
+		}
+		if _, err := os.Stat(q.QuarantineFile); err != nil {
+			t.Errorf("%s: quarantine file: %v", want, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "docs", "index.html")); err != nil {
+		t.Errorf("no Data Docs index: %v", err)
 	}
 	if !strings.Contains(errOut.String(), "landing/yellow_tripdata_2024-01.parquet") {
 		t.Errorf("stderr does not name the generated files:\n%s", errOut.String())

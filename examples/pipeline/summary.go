@@ -51,3 +51,30 @@ func sortedKeys(m map[string]int64) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// printQuality writes what the quality stage did to one file.
+func printQuality(w io.Writer, q qualityReport) {
+	fmt.Fprintf(w, "quality: suite %s: %d expectations, %d failed", q.Suite, q.Expectations, len(q.FailedExpectations))
+	if len(q.FailedExpectations) > 0 {
+		fmt.Fprintf(w, " (%s)", strings.Join(q.FailedExpectations, ", "))
+	}
+	fmt.Fprintln(w)
+	var reasons []string
+	for _, k := range sortedKeys(toInt64(q.SchemaErrors)) {
+		reasons = append(reasons, fmt.Sprintf("%s=%d", k, q.SchemaErrors[k]))
+	}
+	fmt.Fprintf(w, "schema errors by reason: %s\n", strings.Join(reasons, " "))
+	fmt.Fprintf(w, "rows %d = %d valid + %d quarantined (%s)\n", q.Rows, q.ValidRows, q.QuarantinedRows, q.QuarantineFile)
+	for _, k := range sortedKeys(q.QuarantinedByCheck) {
+		fmt.Fprintf(w, "  %7d  %s\n", q.QuarantinedByCheck[k], k)
+	}
+	fmt.Fprintf(w, "Data Docs: %s\n", q.DataDocsPage)
+}
+
+func toInt64(m map[string]int) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, v := range m {
+		out[k] = int64(v)
+	}
+	return out
+}
