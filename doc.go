@@ -11,7 +11,8 @@
 //     problems; typed row structs; the TLC site downloader; the taxi zone
 //     lookup; and a seeded synthetic generator that is the offline default.
 //   - quality: Pandera-style schemas and Great-Expectations-style suites over
-//     Arrow, with quarantine of failing rows (planned).
+//     Arrow (GX JSON and result formats), quarantine of failing rows, Data
+//     Docs and checkpoints; tlc ships the default TLC suite and schema.
 //   - lakehouse: Apache Iceberg bronze/silver/gold tables on a local
 //     directory or S3, with dbt-style SCD2 snapshots (planned).
 //   - features, ml: feature pipelines and a gonum-based gradient-boosting
