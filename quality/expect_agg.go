@@ -195,11 +195,11 @@ func gxMax(col *Column) (gxMetric, error) { return gxMinMax(col, true) }
 func gxMedian(col *Column) (gxMetric, error) {
 	switch col.Family() {
 	case FamilyNumeric, FamilyTime:
-		s := col.Sorted()
-		if len(s) == 0 {
+		med := col.Median()
+		if med != med {
 			return gxMetric{kind: col.Family()}, nil
 		}
-		return gxMetric{ok: true, kind: col.Family(), num: gxMedianOf(s)}, nil
+		return gxMetric{ok: true, kind: col.Family(), num: med}, nil
 	case FamilyBool:
 		st, _ := gxNumStats(col, "median")
 		if st.NonNull == 0 {

@@ -139,16 +139,3 @@ func gxQuantile(sorted []float64, q float64, method string) float64 {
 	}
 	return a + d*t
 }
-
-// gxMedianOf is numpy's median: the middle value, or the mean of the two
-// middle values.
-func gxMedianOf(sorted []float64) float64 {
-	n := len(sorted)
-	if n == 0 {
-		return math.NaN()
-	}
-	if n%2 == 1 {
-		return sorted[n/2]
-	}
-	return (sorted[n/2-1] + sorted[n/2]) / 2
-}

@@ -50,37 +50,18 @@ func (c *Column) Stats() Stats {
 }
 
 func (c *Column) computeStats() Stats {
-	s := Stats{Rows: c.len, Min: math.Inf(1), Max: math.Inf(-1), MinLen: math.MaxInt}
+	s := Stats{Rows: c.len, Min: math.Inf(1), Max: math.Inf(-1), Mean: math.NaN(), MinLen: math.MaxInt}
 	for _, ch := range c.chunks {
 		s.Nulls += int64(ch.Array.NullN())
 	}
 	s.NonNull = s.Rows - s.Nulls
-	var n int64
-	var comp float64
-	add := func(v float64) {
-		if v != v {
-			s.NaNs++
-			return
-		}
-		n++
-		// Neumaier's compensated sum.
-		t := s.Sum + v
-		if math.Abs(s.Sum) >= math.Abs(v) {
-			comp += (s.Sum - t) + v
-		} else {
-			comp += (v - t) + s.Sum
-		}
-		s.Sum = t
-		d := v - s.Mean
-		s.Mean += d / float64(n)
-		s.M2 += d * (v - s.Mean)
-		s.Min, s.Max = min(s.Min, v), max(s.Max, v)
-	}
 	switch c.Family() {
-	case FamilyNumeric:
-		c.EachFloat(func(_ int64, v float64) { add(v) })
-	case FamilyTime:
-		c.EachTime(func(_ int64, us int64) { add(float64(us)) })
+	case FamilyNumeric, FamilyTime:
+		m := newMoments()
+		for _, ch := range c.chunks {
+			m.addArray(ch.Array)
+		}
+		m.into(&s)
 	case FamilyString:
 		first := true
 		c.EachString(func(_ int64, v string) {
@@ -94,10 +75,6 @@ func (c *Column) computeStats() Stats {
 			}
 			first = false
 		})
-	}
-	s.Sum += comp
-	if n == 0 {
-		s.Mean = math.NaN()
 	}
 	if s.MinLen == math.MaxInt {
 		s.MinLen = 0
@@ -178,22 +155,31 @@ func asFloat(v any) (float64, bool) {
 // Medians and quantiles read it.
 func (c *Column) Sorted() []float64 {
 	c.sortOnce.Do(func() {
-		out := make([]float64, 0, c.Stats().values())
-		switch c.Family() {
-		case FamilyNumeric:
-			c.EachFloat(func(_ int64, v float64) {
-				if v == v {
-					out = append(out, v)
-				}
-			})
-		case FamilyTime:
-			c.EachTime(func(_ int64, us int64) { out = append(out, float64(us)) })
-		}
-		slices.Sort(out)
+		out := c.values()
+		sortFloats(out)
 		c.sorted = out
 	})
 	return c.sorted
 }
+
+// values returns a new slice of the column's non-null, non-NaN numeric
+// values (time columns: microseconds), in row order.
+func (c *Column) values() []float64 {
+	out := make([]float64, 0, c.Stats().values())
+	switch c.Family() {
+	case FamilyNumeric:
+		c.EachFloat(func(_ int64, v float64) {
+			if v == v {
+				out = append(out, v)
+			}
+		})
+	case FamilyTime:
+		c.EachTime(func(_ int64, us int64) { out = append(out, float64(us)) })
+	}
+	return out
+}
+
+func nanValue() float64 { return math.NaN() }
 
 // Quantile returns the q-quantile of sorted values with linear
 // interpolation between order statistics (numpy's and pandas' default).
