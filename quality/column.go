@@ -26,12 +26,14 @@ type Column struct {
 	chunks []Chunk
 	len    int64
 
-	statsOnce sync.Once
-	stats     Stats
-	distOnce  sync.Once
-	dist      *ValueCounts
-	sortOnce  sync.Once
-	sorted    []float64
+	missOnce    sync.Once
+	nulls, nans int64
+	statsOnce   sync.Once
+	stats       Stats
+	distOnce    sync.Once
+	dist        *ValueCounts
+	sortOnce    sync.Once
+	sorted      []float64
 }
 
 // Len returns the number of rows.

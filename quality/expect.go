@@ -112,8 +112,8 @@ func gxValue(c *Column, row int64) any {
 // gxMissing counts a column's missing values as pandas does: nulls and
 // float NaNs.
 func gxMissing(c *Column) int64 {
-	st := c.Stats()
-	return st.Nulls + st.NaNs
+	nulls, nans := c.Missing()
+	return nulls + nans
 }
 
 // gxEachNumber calls f with every non-missing value of a numeric or

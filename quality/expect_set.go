@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // gxValueSet is a value_set prepared for one column's family, compared
@@ -57,6 +58,10 @@ func (s *gxValueSet) rows(col *Column, in bool) (*RowSet, error) {
 	rs := NewRowSet(col.Len())
 	switch col.Family() {
 	case FamilyNumeric:
+		if len(s.nums) <= gxSmallSet {
+			s.numRowsSmall(col, in, rs)
+			return rs, nil
+		}
 		return rs, gxEachNumber(col, func(row int64, v float64) {
 			if _, ok := s.nums[v]; ok == in {
 				rs.Add(row)
@@ -316,4 +321,57 @@ func gxSetMember(col *Column, v any) any {
 		}
 	}
 	return v
+}
+
+// gxSmallSet is the size up to which a linear scan of the members beats a
+// map lookup per row: TLC code columns have value sets of 2 to 7 members.
+const gxSmallSet = 16
+
+// numRowsSmall is rows for a small numeric set: typed loops over the
+// chunks, comparing each value with the few members directly.
+func (s *gxValueSet) numRowsSmall(col *Column, in bool, rs *RowSet) {
+	members := make([]float64, 0, len(s.nums))
+	for f := range s.nums {
+		members = append(members, f)
+	}
+	slices.Sort(members)
+	has := func(v float64) bool {
+		for _, m := range members {
+			if v == m {
+				return true
+			}
+		}
+		return false
+	}
+	for _, ch := range col.Chunks() {
+		a := ch.Array
+		nulls := a.NullN() > 0
+		switch a := a.(type) {
+		case *array.Int32:
+			for i, v := range a.Int32Values() {
+				if (!nulls || a.IsValid(i)) && has(float64(v)) == in {
+					rs.Add(ch.Start + int64(i))
+				}
+			}
+		case *array.Int64:
+			for i, v := range a.Int64Values() {
+				if (!nulls || a.IsValid(i)) && has(float64(v)) == in {
+					rs.Add(ch.Start + int64(i))
+				}
+			}
+		case *array.Float64:
+			for i, v := range a.Float64Values() {
+				// NaN is missing for GX, never unexpected.
+				if (!nulls || a.IsValid(i)) && v == v && has(v) == in {
+					rs.Add(ch.Start + int64(i))
+				}
+			}
+		default:
+			for i := 0; i < a.Len(); i++ {
+				if v, ok := numberAt(a, i); ok && a.IsValid(i) && v == v && has(v) == in {
+					rs.Add(ch.Start + int64(i))
+				}
+			}
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // Stats are the one-pass statistics of a column, shared by every check
@@ -42,6 +44,33 @@ func (s Stats) Std() float64 { return math.Sqrt(s.Variance()) }
 
 // values returns how many values entered Min/Max/Mean.
 func (s Stats) values() int64 { return s.NonNull - s.NaNs }
+
+// Missing returns the column's null count and, for float columns, its NaN
+// count: what GX and Pandera count as missing. It is far cheaper than
+// Stats (nulls come from the arrays' metadata, NaNs from one tight loop)
+// and computed once.
+func (c *Column) Missing() (nulls, nans int64) {
+	c.missOnce.Do(func() {
+		for _, ch := range c.chunks {
+			c.nulls += int64(ch.Array.NullN())
+			if f, ok := ch.Array.(*array.Float64); ok {
+				for _, v := range f.Float64Values() {
+					if v != v {
+						c.nans++ // a NaN under a null slot is still a NaN value here
+					}
+				}
+				if f.NullN() > 0 {
+					for i, v := range f.Float64Values() {
+						if v != v && f.IsNull(i) {
+							c.nans-- // counted as null already
+						}
+					}
+				}
+			}
+		}
+	})
+	return c.nulls, c.nans
+}
 
 // Stats returns the column's statistics, computing them on first use.
 func (c *Column) Stats() Stats {
