@@ -2,7 +2,10 @@ package quality
 
 import (
 	"fmt"
+	"math"
 	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // gxColumnMap is a column map expectation: a yes/no question about every
@@ -143,6 +146,16 @@ func gxBuildValuesBetween(a *gxArgs) (gxImpl, error) {
 				return mismatch(col)
 			}
 			lo, hi := r.min.num, r.max.num
+			if col.Family() == FamilyNumeric {
+				if !r.min.set {
+					lo = math.Inf(-1)
+				}
+				if !r.max.set {
+					hi = math.Inf(1)
+				}
+				gxOutsideRange(col, lo, hi, r.strictMin && r.min.set, r.strictMax && r.max.set, rs)
+				return rs, nil
+			}
 			err := gxEachNumber(col, func(row int64, v float64) {
 				if !r.inFloat(v, lo, hi) {
 					rs.Add(row)
@@ -305,5 +318,45 @@ func gxBuildMonotonic(up bool) gxBuilder {
 			return nil, fmt.Errorf("unsupported operand type(s) for -: column %s is %s", col.Name, gxTypeName(col))
 		}
 		return m, nil
+	}
+}
+
+// gxOutsideRange adds to rs the rows of a numeric column whose value lies
+// outside [lo, hi] (an open end where strict), skipping nulls and NaN (GX's
+// missing values). Typed loops with the bounds inline: the hot path of the
+// most common expectation.
+func gxOutsideRange(col *Column, lo, hi float64, strictLo, strictHi bool, rs *RowSet) {
+	out := func(v float64) bool {
+		return v < lo || v > hi || strictLo && v == lo || strictHi && v == hi
+	}
+	for _, ch := range col.Chunks() {
+		a := ch.Array
+		nulls := a.NullN() > 0
+		switch a := a.(type) {
+		case *array.Float64:
+			for i, v := range a.Float64Values() {
+				if out(v) && (!nulls || a.IsValid(i)) { // NaN compares false: never out
+					rs.Add(ch.Start + int64(i))
+				}
+			}
+		case *array.Int32:
+			for i, v := range a.Int32Values() {
+				if out(float64(v)) && (!nulls || a.IsValid(i)) {
+					rs.Add(ch.Start + int64(i))
+				}
+			}
+		case *array.Int64:
+			for i, v := range a.Int64Values() {
+				if out(float64(v)) && (!nulls || a.IsValid(i)) {
+					rs.Add(ch.Start + int64(i))
+				}
+			}
+		default:
+			for i := 0; i < a.Len(); i++ {
+				if v, ok := numberAt(a, i); ok && a.IsValid(i) && out(v) {
+					rs.Add(ch.Start + int64(i))
+				}
+			}
+		}
 	}
 }

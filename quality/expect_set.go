@@ -2,6 +2,7 @@ package quality
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -328,20 +329,27 @@ func gxSetMember(col *Column, v any) any {
 const gxSmallSet = 16
 
 // numRowsSmall is rows for a small numeric set: typed loops over the
-// chunks, comparing each value with the few members directly.
+// chunks. Integer columns test members in a bitmap when every member is a
+// whole number in [0, 4096) (codes and ids), other columns compare with
+// the few members directly.
 func (s *gxValueSet) numRowsSmall(col *Column, in bool, rs *RowSet) {
 	members := make([]float64, 0, len(s.nums))
+	var bits [64]uint64 // whole members in [0, 4096)
+	whole := true
 	for f := range s.nums {
 		members = append(members, f)
+		if f != math.Trunc(f) || f < 0 || f >= 4096 {
+			whole = false
+		} else {
+			bits[int(f)>>6] |= 1 << (uint(f) & 63)
+		}
 	}
 	slices.Sort(members)
-	has := func(v float64) bool {
-		for _, m := range members {
-			if v == m {
-				return true
-			}
+	hasInt := func(v int64) bool {
+		if whole {
+			return v >= 0 && v < 4096 && bits[v>>6]&(1<<(uint64(v)&63)) != 0
 		}
-		return false
+		return slices.Contains(members, float64(v))
 	}
 	for _, ch := range col.Chunks() {
 		a := ch.Array
@@ -349,26 +357,26 @@ func (s *gxValueSet) numRowsSmall(col *Column, in bool, rs *RowSet) {
 		switch a := a.(type) {
 		case *array.Int32:
 			for i, v := range a.Int32Values() {
-				if (!nulls || a.IsValid(i)) && has(float64(v)) == in {
+				if hasInt(int64(v)) == in && (!nulls || a.IsValid(i)) {
 					rs.Add(ch.Start + int64(i))
 				}
 			}
 		case *array.Int64:
 			for i, v := range a.Int64Values() {
-				if (!nulls || a.IsValid(i)) && has(float64(v)) == in {
+				if hasInt(v) == in && (!nulls || a.IsValid(i)) {
 					rs.Add(ch.Start + int64(i))
 				}
 			}
 		case *array.Float64:
 			for i, v := range a.Float64Values() {
 				// NaN is missing for GX, never unexpected.
-				if (!nulls || a.IsValid(i)) && v == v && has(v) == in {
+				if v == v && slices.Contains(members, v) == in && (!nulls || a.IsValid(i)) {
 					rs.Add(ch.Start + int64(i))
 				}
 			}
 		default:
 			for i := 0; i < a.Len(); i++ {
-				if v, ok := numberAt(a, i); ok && a.IsValid(i) && v == v && has(v) == in {
+				if v, ok := numberAt(a, i); ok && a.IsValid(i) && v == v && slices.Contains(members, v) == in {
 					rs.Add(ch.Start + int64(i))
 				}
 			}

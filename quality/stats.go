@@ -194,14 +194,25 @@ func (c *Column) Sorted() []float64 {
 // values returns a new slice of the column's non-null, non-NaN numeric
 // values (time columns: microseconds), in row order.
 func (c *Column) values() []float64 {
-	out := make([]float64, 0, c.Stats().values())
+	nulls, nans := c.Missing()
+	out := make([]float64, 0, c.len-nulls-nans)
 	switch c.Family() {
 	case FamilyNumeric:
-		c.EachFloat(func(_ int64, v float64) {
-			if v == v {
-				out = append(out, v)
+		for _, ch := range c.chunks {
+			if f, ok := ch.Array.(*array.Float64); ok && f.NullN() == 0 {
+				for _, v := range f.Float64Values() {
+					if v == v {
+						out = append(out, v)
+					}
+				}
+				continue
 			}
-		})
+			for i := 0; i < ch.Array.Len(); i++ {
+				if v, ok := numberAt(ch.Array, i); ok && v == v && ch.Array.IsValid(i) {
+					out = append(out, v)
+				}
+			}
+		}
 	case FamilyTime:
 		c.EachTime(func(_ int64, us int64) { out = append(out, float64(us)) })
 	}
