@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // gxRecord is a multicolumn value: the row's values of the columns, shown
@@ -237,6 +240,9 @@ func gxFloats(col *Column) []float64 {
 // (pandas compares NaN as false) or ok(cmp) fails.
 func gxPairFind(ok func(c int) bool) func(cols []*Column, considered *RowSet) (*RowSet, error) {
 	return func(cols []*Column, considered *RowSet) (*RowSet, error) {
+		if rs, ok := gxPairFindAligned(cols[0], cols[1], considered, ok); ok {
+			return rs, nil
+		}
 		cmpAt, err := gxCompare(cols[0], cols[1])
 		if err != nil {
 			return nil, err
@@ -382,4 +388,65 @@ func gxBuildUniqueWithinRecord(a *gxArgs) (gxImpl, error) {
 		return rs, nil
 	}
 	return m, nil
+}
+
+// gxPairFindAligned is gxPairFind for the common case of two columns of
+// one table (chunked alike) holding microsecond timestamps or float64:
+// it compares the typed chunks in place instead of materializing both
+// columns. It reports false when the case does not apply.
+func gxPairFindAligned(a, b *Column, considered *RowSet, ok func(c int) bool) (*RowSet, bool) {
+	ca, cb := a.Chunks(), b.Chunks()
+	if len(ca) != len(cb) {
+		return nil, false
+	}
+	values := func(x arrow.Array) ([]int64, []float64, bool) {
+		switch x := x.(type) {
+		case *array.Timestamp:
+			if x.DataType().(*arrow.TimestampType).Unit == arrow.Microsecond {
+				return arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(x.TimestampValues())), nil, true
+			}
+		case *array.Float64:
+			return nil, x.Float64Values(), true
+		}
+		return nil, nil, false
+	}
+	for k := range ca {
+		if ca[k].Start != cb[k].Start || ca[k].Array.Len() != cb[k].Array.Len() ||
+			ca[k].Array.DataType().ID() != cb[k].Array.DataType().ID() {
+			return nil, false
+		}
+		if _, _, fine := values(ca[k].Array); !fine {
+			return nil, false
+		}
+	}
+	rs := NewRowSet(considered.Len())
+	for k := range ca {
+		xa, xb := ca[k].Array, cb[k].Array
+		ia, fa, _ := values(xa)
+		ib, fb, _ := values(xb)
+		start := ca[k].Start
+		for i := 0; i < xa.Len(); i++ {
+			r := start + int64(i)
+			if !considered.Has(r) {
+				continue
+			}
+			if xa.IsNull(i) || xb.IsNull(i) {
+				rs.Add(r) // pandas compares missing values as false
+				continue
+			}
+			var c int
+			if ia != nil {
+				c = gxCmpInt(ia[i], ib[i])
+			} else if fa[i] != fa[i] || fb[i] != fb[i] {
+				rs.Add(r)
+				continue
+			} else {
+				c = gxCmpFloat(fa[i], fb[i])
+			}
+			if !ok(c) {
+				rs.Add(r)
+			}
+		}
+	}
+	return rs, true
 }
