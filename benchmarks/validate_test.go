@@ -87,6 +87,7 @@ func BenchmarkValidate(b *testing.B) {
 				b.Fatalf("pandas peer output %q: %v", out, err)
 			}
 		}
+		agree(b, suite, path, last.Unexpected)
 		b.ReportMetric(last.ValidateSeconds*1e9, "validate-ns/op")
 		b.ReportMetric(float64(last.Rows)/last.ValidateSeconds, "rows/s")
 		b.ReportMetric(last.InputMB, "input-MB")
@@ -187,4 +188,39 @@ func canonicalCSV(b *testing.B, path string) string {
 		b.Fatal(err)
 	}
 	return out
+}
+
+// agree checks that Opus and the pandas peer found the same thing: equal
+// unexpected counts for every column-map and pair expectation, the same
+// verdict for the aggregate and table ones (pandas reports 1 for a fail).
+func agree(b *testing.B, suite *quality.Suite, path string, pandas []int64) {
+	b.Helper()
+	batches, _ := loadBatches(b, path)
+	tbl, err := quality.NewTable(batches...)
+	for _, rec := range batches {
+		rec.Release()
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tbl.Release()
+	res, err := suite.Validate(tbl, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(pandas) != len(res.Results) {
+		b.Fatalf("pandas ran %d expectations, Opus %d", len(pandas), len(res.Results))
+	}
+	for i, r := range res.Results {
+		got := r.Result.UnexpectedCount
+		if !r.Result.Has(quality.KeyUnexpectedCount) {
+			got = 0
+			if !r.Success {
+				got = 1
+			}
+		}
+		if got != pandas[i] {
+			b.Errorf("%s(%s): Opus %d, pandas %d", r.ExpectationConfig.Type, r.ExpectationConfig.Column(), got, pandas[i])
+		}
+	}
 }
