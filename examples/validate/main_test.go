@@ -5,11 +5,16 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/magnumopus/opus/tlc"
 )
 
@@ -116,5 +121,37 @@ func TestValidateBadInput(t *testing.T) {
 				t.Errorf("stderr %q does not mention %q", errOut.String(), tc.want)
 			}
 		})
+	}
+}
+
+func TestValidateQuarantineParquet(t *testing.T) {
+	suite, data := fixtureFiles(t, 0.05)
+	q := filepath.Join(t.TempDir(), "rejected.parquet")
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"-suite", suite, "-data", data, "-quarantine", q}, &out, &errOut); code != exitFail {
+		t.Fatalf("exit %d, want 1; stderr %s", code, errOut.String())
+	}
+	pf, err := file.OpenParquetFile(q, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	sc := tbl.Schema()
+	n := sc.NumFields()
+	if sc.Field(0).Name != "vendor_id" || sc.Field(n-2).Name != "_row" || sc.Field(n-1).Name != "_failed_checks" ||
+		sc.Field(n-1).Type.ID() != arrow.LIST {
+		t.Errorf("quarantine schema %s", sc)
+	}
+	if tbl.NumRows() == 0 || !strings.Contains(errOut.String(), fmt.Sprintf("%d of 5000 rows quarantined", tbl.NumRows())) {
+		t.Errorf("%d rows in the file; stderr %q", tbl.NumRows(), errOut.String())
 	}
 }
