@@ -61,7 +61,7 @@ func TestPipelineGeneratesAndReadsBack(t *testing.T) {
 func TestPipelineTextSummaryOfRealFile(t *testing.T) {
 	path := fixtures.Path(t, "green_tripdata_2024-01.parquet")
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"-data", path}, &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"-data", path, "-warehouse", t.TempDir()}, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"kind green, 56551 rows", "pickups 2023-12-31 14:38:47 .. 2024-01-31 23:57:29",
