@@ -325,13 +325,9 @@ func gxBuildCompoundUnique(a *gxArgs) (gxImpl, error) {
 		return nil, err
 	}
 	m.find = func(cols []*Column, considered *RowSet) (*RowSet, error) {
-		keys := make([][]string, len(cols))
-		for i, col := range cols {
-			k, err := gxKeys(col)
-			if err != nil {
-				return nil, err
-			}
-			keys[i] = k
+		keys, err := gxAllKeys(cols)
+		if err != nil {
+			return nil, err
 		}
 		rowKey := func(r int64) string {
 			var b []byte
@@ -365,13 +361,9 @@ func gxBuildUniqueWithinRecord(a *gxArgs) (gxImpl, error) {
 		return nil, err
 	}
 	m.find = func(cols []*Column, considered *RowSet) (*RowSet, error) {
-		keys := make([][]string, len(cols))
-		for i, col := range cols {
-			k, err := gxKeys(col)
-			if err != nil {
-				return nil, err
-			}
-			keys[i] = k
+		keys, err := gxAllKeys(cols)
+		if err != nil {
+			return nil, err
 		}
 		rs := NewRowSet(considered.Len())
 		considered.Each(func(r int64) bool {
@@ -449,4 +441,17 @@ func gxPairFindAligned(a, b *Column, considered *RowSet, ok func(c int) bool) (*
 		}
 	}
 	return rs, true
+}
+
+// gxAllKeys returns gxKeys of every column.
+func gxAllKeys(cols []*Column) ([][]string, error) {
+	keys := make([][]string, len(cols))
+	for i, col := range cols {
+		k, err := gxKeys(col)
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = k
+	}
+	return keys, nil
 }
