@@ -180,6 +180,8 @@ func numberAt(a arrow.Array, i int) (float64, bool) {
 		return a.Value(i), true
 	case *array.Float32:
 		return float64(a.Value(i)), true
+	case *array.Float16:
+		return float64(a.Value(i).Float32()), true
 	case *array.Int32:
 		return float64(a.Value(i)), true
 	case *array.Int64:

@@ -20,8 +20,9 @@ type RowFailure struct {
 // column when the check's name does not say it ("passenger_count:
 // not_nullable"), so that one check on two columns stays two reasons.
 func (f RowFailure) label() string {
-	if f.Column == "" || strings.Contains(f.Check, f.Column) {
-		return f.Check
+	if f.Column == "" || strings.Contains(f.Check, "("+f.Column+")") ||
+		strings.Contains(f.Check, "("+f.Column+",") || strings.Contains(f.Check, ", "+f.Column+")") {
+		return f.Check // a GX-style name that lists the column already
 	}
 	return f.Column + ": " + f.Check
 }

@@ -50,13 +50,17 @@ func TestSchemaMisalignedChunks(t *testing.T) {
 		t.Errorf("rows %v", rep.RowFailures)
 	}
 	recs, err := rep.Records()
-	if err != nil || len(recs) != 1 || recs[0].NumRows() != 5 {
-		t.Fatalf("records %v %v", recs, err)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := recs[0].Column(0).(*array.Int32).Int32Values(); !slices.Equal(got, []int32{1, 2, 3, 4, 5}) {
+	var got []int32
+	for _, r := range recs {
+		got = append(got, r.Column(0).(*array.Int32).Int32Values()...)
+		r.Release()
+	}
+	if !slices.Equal(got, []int32{1, 2, 3, 4, 5}) {
 		t.Errorf("coerced values %v", got)
 	}
-	recs[0].Release()
 }
 
 func TestFailureCaseJSON(t *testing.T) {

@@ -1,5 +1,7 @@
 package quality
 
+import "math"
+
 // selectKth reorders v so that v[k] is the value a full sort would put
 // there, everything before it no greater and everything after no smaller:
 // quickselect with median-of-three pivots and three-way partitioning, so
@@ -54,7 +56,7 @@ func (c *Column) Median() float64 {
 	n := len(v)
 	switch {
 	case n == 0:
-		return nanValue()
+		return math.NaN()
 	case n%2 == 1:
 		return selectKth(v, n/2)
 	}

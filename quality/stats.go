@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
@@ -53,23 +54,40 @@ func (c *Column) Missing() (nulls, nans int64) {
 	c.missOnce.Do(func() {
 		for _, ch := range c.chunks {
 			c.nulls += int64(ch.Array.NullN())
-			if f, ok := ch.Array.(*array.Float64); ok {
-				for _, v := range f.Float64Values() {
-					if v != v {
-						c.nans++ // a NaN under a null slot is still a NaN value here
-					}
-				}
-				if f.NullN() > 0 {
-					for i, v := range f.Float64Values() {
-						if v != v && f.IsNull(i) {
-							c.nans-- // counted as null already
-						}
-					}
-				}
-			}
+			c.nans += countNaN(ch.Array)
 		}
 	})
 	return c.nulls, c.nans
+}
+
+// countNaN counts the NaN values of a float array that sit in valid slots
+// (a NaN under a null slot is a null).
+func countNaN(a arrow.Array) int64 {
+	var n int64
+	count := func(isNaN func(i int) bool) {
+		for i := 0; i < a.Len(); i++ {
+			if isNaN(i) && a.IsValid(i) {
+				n++
+			}
+		}
+	}
+	switch f := a.(type) {
+	case *array.Float64:
+		if f.NullN() == 0 {
+			for _, v := range f.Float64Values() {
+				if v != v {
+					n++
+				}
+			}
+			return n
+		}
+		count(func(i int) bool { v := f.Value(i); return v != v })
+	case *array.Float32:
+		count(func(i int) bool { v := f.Value(i); return v != v })
+	case *array.Float16:
+		count(func(i int) bool { return f.Value(i).IsNaN() })
+	}
+	return n
 }
 
 // Stats returns the column's statistics, computing them on first use.
@@ -218,8 +236,6 @@ func (c *Column) values() []float64 {
 	}
 	return out
 }
-
-func nanValue() float64 { return math.NaN() }
 
 // Quantile returns the q-quantile of sorted values with linear
 // interpolation between order statistics (numpy's and pandas' default).

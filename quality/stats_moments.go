@@ -18,6 +18,7 @@ type moments struct {
 	mean, m2 float64
 	sum      float64 // Neumaier-compensated across blocks
 	comp     float64
+	plain    float64 // uncompensated total: carries ±Inf where compensation gives NaN
 	min, max float64
 	nans     int64
 	buf      []float64
@@ -140,6 +141,7 @@ func (m *moments) block(b []float64) {
 		m.m2 += m2 + d*d*na*nb/tot
 	}
 	m.n += int64(len(b))
+	m.plain += s
 	t := m.sum + s
 	if math.Abs(m.sum) >= math.Abs(s) {
 		m.comp += (m.sum - t) + s
@@ -219,6 +221,11 @@ func (m *moments) into(s *Stats) {
 	s.Sum = m.sum + m.comp
 	s.Min, s.Max = m.min, m.max
 	s.Mean, s.M2 = m.mean, m.m2
+	if math.IsInf(m.plain, 0) || math.IsNaN(m.plain) {
+		// Infinite values: pandas' sum and mean are ±Inf (or NaN for both
+		// signs); the compensated and merged forms would give NaN.
+		s.Sum, s.Mean, s.M2 = m.plain, m.plain/float64(m.n), math.NaN()
+	}
 	if m.n == 0 {
 		s.Mean = math.NaN()
 	}

@@ -2,6 +2,7 @@ package quality
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -48,15 +49,43 @@ func NewTable(batches ...arrow.RecordBatch) (*Table, error) {
 }
 
 // NewTableFromArrow builds a table over an arrow.Table's chunked columns.
+// Columns chunked at different rows are re-sliced (without copying) at
+// the union of their chunk boundaries, so that every column of a Table is
+// chunked alike: row-aligned work (quarantine, pair and table checks)
+// relies on it.
 func NewTableFromArrow(tbl arrow.Table) *Table {
 	sc := tbl.Schema()
 	t := &Table{schema: sc, index: make(map[string]int, sc.NumFields()), rows: tbl.NumRows()}
+	cuts := map[int64]bool{}
+	for c := range sc.Fields() {
+		var at int64
+		for _, arr := range tbl.Column(c).Data().Chunks() {
+			cuts[at] = true
+			at += int64(arr.Len())
+		}
+	}
+	bounds := make([]int64, 0, len(cuts)+1)
+	for b := range cuts {
+		bounds = append(bounds, b)
+	}
+	slices.Sort(bounds)
+	bounds = append(bounds, tbl.NumRows())
 	for c, f := range sc.Fields() {
 		col := &Column{Name: f.Name, Type: f.Type}
-		for _, arr := range tbl.Column(c).Data().Chunks() {
-			arr.Retain()
-			col.chunks = append(col.chunks, Chunk{Start: col.len, Array: arr})
-			col.len += int64(arr.Len())
+		chunks := tbl.Column(c).Data().Chunks()
+		k, kStart := 0, int64(0) // the source chunk holding the current boundary
+		for b := 0; b+1 < len(bounds); b++ {
+			lo, hi := bounds[b], bounds[b+1]
+			if lo == hi {
+				continue
+			}
+			for kStart+int64(chunks[k].Len()) <= lo {
+				kStart += int64(chunks[k].Len())
+				k++
+			}
+			piece := array.NewSlice(chunks[k], lo-kStart, hi-kStart)
+			col.chunks = append(col.chunks, Chunk{Start: lo, Array: piece})
+			col.len += hi - lo
 		}
 		t.index[f.Name] = c
 		t.cols = append(t.cols, col)

@@ -84,7 +84,8 @@ func writeCSV(path string, in *arrow.Schema, batches []arrow.RecordBatch) error 
 					}
 					row[c] = strings.Join(parts, "; ")
 				case col.DataType().ID() == arrow.TIMESTAMP:
-					row[c] = col.(*array.Timestamp).Value(i).ToTime(arrow.Microsecond).Format("2006-01-02 15:04:05")
+					unit := col.DataType().(*arrow.TimestampType).Unit
+					row[c] = col.(*array.Timestamp).Value(i).ToTime(unit).Format("2006-01-02 15:04:05.999999999")
 				default:
 					row[c] = col.ValueStr(i)
 				}
