@@ -14,7 +14,8 @@
 //     Arrow (GX JSON and result formats), quarantine of failing rows, Data
 //     Docs and checkpoints; tlc ships the default TLC suite and schema.
 //   - lakehouse: Apache Iceberg bronze/silver/gold tables on a local
-//     directory or S3, with dbt-style SCD2 snapshots (planned).
+//     directory or S3, with dbt-style SCD2 snapshots (in progress: the
+//     snapshot computation is in lakehouse/snapshot).
 //   - features, ml: feature pipelines and a gonum-based gradient-boosting
 //     trainer with tuning, tracking and a registry (planned).
 //   - serve, stream: an HTTP prediction service with drift monitoring, and
