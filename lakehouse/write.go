@@ -1,0 +1,180 @@
+package lakehouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table"
+)
+
+// Append adds records to table name in one atomic Iceberg commit (one
+// snapshot) and returns that snapshot. All records must share one schema,
+// compatible with the table's. With no rows at all nothing is committed and
+// the current snapshot (zero when the table has none) is returned.
+//
+// A write that fails leaves the table as it was. A commit that loses a race
+// with another writer is retried against the refreshed table (see
+// RetryPolicy).
+func (w *Warehouse) Append(ctx context.Context, name string, records []arrow.RecordBatch) (Snapshot, error) {
+	sc, rows, err := batchSchema(records)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("lakehouse: append to %s: %w", name, err)
+	}
+	if rows == 0 {
+		tbl, err := w.load(ctx, name)
+		if err != nil {
+			return Snapshot{}, err
+		}
+		if sc != nil {
+			if err := checkSchema(tbl, sc); err != nil {
+				return Snapshot{}, fmt.Errorf("lakehouse: append to %s: %w", name, err)
+			}
+		}
+		return snapshotOf(tbl.Metadata(), tbl.CurrentSnapshot()), nil
+	}
+	return w.commit(ctx, "append to", name, func(tbl *table.Table, txn *table.Transaction) error {
+		if err := checkSchema(tbl, sc); err != nil {
+			return err
+		}
+		rdr, err := array.NewRecordReader(sc, records)
+		if err != nil {
+			return err
+		}
+		defer rdr.Release()
+		return txn.Append(ctx, rdr, nil)
+	})
+}
+
+// ReplaceWhere deletes the rows of table name that filter matches and
+// appends records, in one atomic Iceberg commit; it returns the new
+// snapshot. Typical filters select one source file (Eq("source_file", f))
+// or one month (MonthRange("pickup_datetime", 2024, 1)). Deletion is
+// copy-on-write: data files whose rows all match are dropped, files with
+// some matching rows are rewritten without them. With no records it only
+// deletes. A nil filter matches nothing (plain append).
+func (w *Warehouse) ReplaceWhere(ctx context.Context, name string, filter Filter, records []arrow.RecordBatch) (Snapshot, error) {
+	sc, _, err := batchSchema(records)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("lakehouse: replace in %s: %w", name, err)
+	}
+	if filter == nil {
+		filter = iceberg.AlwaysFalse{}
+	}
+	return w.commit(ctx, "replace in", name, func(tbl *table.Table, txn *table.Transaction) error {
+		rsc := sc
+		if rsc != nil {
+			if err := checkSchema(tbl, rsc); err != nil {
+				return err
+			}
+		} else {
+			if rsc, err = table.SchemaToArrowSchema(tbl.Schema(), nil, false, false); err != nil {
+				return err
+			}
+		}
+		rdr, err := array.NewRecordReader(rsc, records)
+		if err != nil {
+			return err
+		}
+		defer rdr.Release()
+		return txn.Overwrite(ctx, rdr, nil, table.WithOverwriteFilter(filter))
+	})
+}
+
+// commit runs one write: it loads the table, stages the change with stage
+// and commits, redoing everything against a freshly loaded table when the
+// commit loses a race, up to RetryPolicy.Attempts times. Errors before the
+// commit are not retried: nothing was committed.
+func (w *Warehouse) commit(ctx context.Context, verb, name string, stage func(*table.Table, *table.Transaction) error) (Snapshot, error) {
+	for attempt := 1; ; attempt++ {
+		tbl, err := w.load(ctx, name)
+		if err != nil {
+			return Snapshot{}, err
+		}
+		txn := tbl.NewTransaction()
+		if err := stage(tbl, txn); err != nil {
+			return Snapshot{}, fmt.Errorf("lakehouse: %s %s: %w", verb, name, err)
+		}
+		committed, err := txn.Commit(ctx)
+		if err == nil {
+			return snapshotOf(committed.Metadata(), committed.CurrentSnapshot()), nil
+		}
+		if !retryable(err) || attempt >= w.retry.Attempts {
+			return Snapshot{}, fmt.Errorf("lakehouse: %s %s: commit failed after %d attempt(s): %w", verb, name, attempt, err)
+		}
+		if werr := w.wait(ctx, attempt); werr != nil {
+			return Snapshot{}, fmt.Errorf("lakehouse: %s %s: %w (while retrying: %v)", verb, name, werr, err)
+		}
+	}
+}
+
+// retryable reports whether a commit error is a lost race that nothing was
+// committed by, so that the operation can be redone on a refreshed table.
+func retryable(err error) bool {
+	if errors.Is(err, table.ErrCommitFailed) || errors.Is(err, table.ErrCommitDiverged) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{
+		"was created concurrently", // first snapshot raced: AssertRefSnapshotID(main, nil)
+		"has changed: expected id", // branch head moved under a requirement
+		"metadata-location moved",  // SQL catalog compare-and-swap lost
+		"database is locked",       // SQLite writer contention
+		"could not serialize access",
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// batchSchema checks that records share one schema and counts their rows.
+func batchSchema(records []arrow.RecordBatch) (*arrow.Schema, int64, error) {
+	var (
+		sc   *arrow.Schema
+		rows int64
+	)
+	for i, r := range records {
+		if r == nil {
+			return nil, 0, fmt.Errorf("record batch %d is nil", i)
+		}
+		if sc == nil {
+			sc = r.Schema()
+		} else if !sc.Equal(r.Schema()) {
+			return nil, 0, fmt.Errorf("record batch %d has schema %s, batch 0 has %s", i, r.Schema(), sc)
+		}
+		rows += r.NumRows()
+	}
+	return sc, rows, nil
+}
+
+// checkSchema checks that batches of schema sc can be written to tbl:
+// every column must exist in the table with the same Iceberg type (so
+// string and large_string both fit a string column, but a UTC-zoned
+// timestamp does not fit a timestamp column). Nested types are left to
+// iceberg-go.
+func checkSchema(tbl *table.Table, sc *arrow.Schema) error {
+	isc, err := table.ArrowSchemaToIcebergWithFreshIDs(sc, false)
+	if err != nil {
+		return fmt.Errorf("batch schema: %w", err)
+	}
+	tsc := tbl.Schema()
+	for _, f := range isc.Fields() {
+		tf, ok := tsc.FindFieldByName(f.Name)
+		if !ok {
+			return fmt.Errorf("column %q is not in the table", f.Name)
+		}
+		if _, nested := f.Type.(iceberg.NestedType); nested {
+			continue
+		}
+		if !tf.Type.Equals(f.Type) {
+			return fmt.Errorf("column %q is %s in the batch, %s in the table", f.Name, f.Type, tf.Type)
+		}
+	}
+	return nil
+}
