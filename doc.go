@@ -13,9 +13,9 @@
 //   - quality: Pandera-style schemas and Great-Expectations-style suites over
 //     Arrow (GX JSON and result formats), quarantine of failing rows, Data
 //     Docs and checkpoints; tlc ships the default TLC suite and schema.
-//   - lakehouse: Apache Iceberg bronze/silver/gold tables on a local
-//     directory or S3, with dbt-style SCD2 snapshots (in progress: the
-//     snapshot computation is in lakehouse/snapshot).
+//   - lakehouse: Apache Iceberg tables on a local directory or S3 with a
+//     sqlite, PostgreSQL or REST catalog, and dbt-style SCD2 snapshots
+//     (lakehouse/snapshot); the bronze/silver/gold layers are in progress.
 //   - features, ml: feature pipelines and a gonum-based gradient-boosting
 //     trainer with tuning, tracking and a registry (planned).
 //   - serve, stream: an HTTP prediction service with drift monitoring, and
