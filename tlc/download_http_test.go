@@ -102,7 +102,7 @@ func TestVerifyParquetFileReal(t *testing.T) {
 	}
 	paths, _ := filepath.Glob(filepath.Join(dir, "*.parquet"))
 	if len(paths) == 0 {
-		t.Skipf("no .parquet fixtures in %s", dir)
+		t.Skipf("needs real TLC .parquet fixtures: none found in %s", dir)
 	}
 	for _, p := range paths {
 		if err := VerifyParquetFile(p); err != nil {
