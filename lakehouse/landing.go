@@ -465,6 +465,7 @@ type ctxReader struct {
 	r   io.Reader
 }
 
+// Read reads from the wrapped reader unless the context is done.
 func (c ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
@@ -479,6 +480,7 @@ type verifyReader struct {
 	n int64
 }
 
+// Read reads through, hashing and counting.
 func (v *verifyReader) Read(p []byte) (int, error) {
 	n, err := v.r.Read(p)
 	v.h.Write(p[:n])

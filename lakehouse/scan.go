@@ -193,9 +193,13 @@ type reader struct {
 	refs      atomic.Int64
 }
 
-func (r *reader) Retain()               { r.refs.Add(1) }
+// Retain adds a reference.
+func (r *reader) Retain() { r.refs.Add(1) }
+
+// Schema returns the scan's schema.
 func (r *reader) Schema() *arrow.Schema { return r.schema }
 
+// Release drops a reference and ends the scan at zero.
 func (r *reader) Release() {
 	if r.refs.Add(-1) != 0 {
 		return
@@ -217,6 +221,7 @@ func (r *reader) finish() {
 	}
 }
 
+// Next moves to the next batch; false at the end or on error (see Err).
 func (r *reader) Next() bool {
 	if r.cur != nil {
 		r.cur.Release()
@@ -240,6 +245,7 @@ func (r *reader) Next() bool {
 	return true
 }
 
+// RecordBatch returns the current batch, valid until the next Next.
 func (r *reader) RecordBatch() arrow.RecordBatch { return r.cur }
 
 // Record returns the current batch.
@@ -247,4 +253,5 @@ func (r *reader) RecordBatch() arrow.RecordBatch { return r.cur }
 // Deprecated: use RecordBatch.
 func (r *reader) Record() arrow.RecordBatch { return r.cur }
 
+// Err returns the error that ended the scan, if any.
 func (r *reader) Err() error { return r.err }
