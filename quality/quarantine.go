@@ -116,10 +116,18 @@ func withReasons(b arrow.RecordBatch, rows []int64, reasons [][]string) (arrow.R
 	rowArr, listArr := rb.NewArray(), lb.NewArray()
 	defer rowArr.Release()
 	defer listArr.Release()
-	fields := append(slices.Clone(b.Schema().Fields()),
+	cols := append(slices.Clone(b.Columns()), rowArr, listArr)
+	return array.NewRecordBatch(RejectedSchema(b.Schema()), cols, b.NumRows()), nil
+}
+
+// RejectedSchema is the schema of Split.Rejected for a table of schema in:
+// its fields, then RowColumn (int64) and FailedChecksColumn (list of
+// text), with in's metadata. Writers of quarantine files use it to create
+// files even when no row was rejected.
+func RejectedSchema(in *arrow.Schema) *arrow.Schema {
+	fields := append(slices.Clone(in.Fields()),
 		arrow.Field{Name: RowColumn, Type: arrow.PrimitiveTypes.Int64},
 		arrow.Field{Name: FailedChecksColumn, Type: arrow.ListOf(arrow.BinaryTypes.String)})
-	md := b.Schema().Metadata()
-	cols := append(slices.Clone(b.Columns()), rowArr, listArr)
-	return array.NewRecordBatch(arrow.NewSchema(fields, &md), cols, b.NumRows()), nil
+	md := in.Metadata()
+	return arrow.NewSchema(fields, &md)
 }

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/magnumopus/opus/internal/arrowio"
 	"github.com/magnumopus/opus/quality"
 	"github.com/magnumopus/opus/tlc"
 )
@@ -105,7 +103,7 @@ func validateFile(ctx context.Context, path, warehouse string) (qualityReport, e
 	}
 	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	out.QuarantineFile = filepath.Join(warehouse, "quarantine", base+".quarantine.parquet")
-	if err := writeParquet(out.QuarantineFile, split.Rejected); err != nil {
+	if err := arrowio.WriteParquet(out.QuarantineFile, quality.RejectedSchema(tbl.Schema()), split.Rejected); err != nil {
 		return qualityReport{}, err
 	}
 	if out.DataDocsPage, err = (quality.DataDocs{Dir: filepath.Join(warehouse, "docs"), Title: "Opus pipeline"}).Write(res); err != nil {
@@ -133,37 +131,6 @@ func conversionFailures(problems []tlc.Problem, rows int64) []quality.RowFailure
 		out = append(out, quality.RowFailure{Check: "exact_conversion(" + c + ")", Column: c, Rows: byColumn[c]})
 	}
 	return out
-}
-
-// writeParquet writes batches (possibly none) to path atomically.
-func writeParquet(path string, batches []arrow.RecordBatch) error {
-	if len(batches) == 0 {
-		os.Remove(path)
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	w, err := pqarrow.NewFileWriter(batches[0].Schema(), f, parquet.NewWriterProperties(), pqarrow.DefaultWriterProps())
-	if err != nil {
-		f.Close()
-		return err
-	}
-	for _, b := range batches {
-		if err := w.WriteBuffered(b); err != nil {
-			w.Close()
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // expectationLabel names an expectation with the columns it reads.

@@ -3,14 +3,12 @@ package main
 import (
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/magnumopus/opus/internal/arrowio"
 	"github.com/magnumopus/opus/quality"
 )
 
@@ -25,33 +23,7 @@ func writeQuarantine(t *quality.Table, failures []quality.RowFailure, path strin
 	if strings.HasSuffix(strings.ToLower(path), ".csv") {
 		return split.RejectedRows, writeCSV(path, t.Schema(), split.Rejected)
 	}
-	return split.RejectedRows, writeParquet(path, t.Schema(), split.Rejected)
-}
-
-func rejectedSchema(in *arrow.Schema) *arrow.Schema {
-	fields := append(append([]arrow.Field(nil), in.Fields()...),
-		arrow.Field{Name: quality.RowColumn, Type: arrow.PrimitiveTypes.Int64},
-		arrow.Field{Name: quality.FailedChecksColumn, Type: arrow.ListOf(arrow.BinaryTypes.String)})
-	return arrow.NewSchema(fields, nil)
-}
-
-func writeParquet(path string, in *arrow.Schema, batches []arrow.RecordBatch) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w, err := pqarrow.NewFileWriter(rejectedSchema(in), f, parquet.NewWriterProperties(), pqarrow.DefaultWriterProps())
-	if err != nil {
-		f.Close()
-		return err
-	}
-	for _, b := range batches {
-		if err := w.WriteBuffered(b); err != nil {
-			w.Close()
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	return w.Close() // closes f too
+	return split.RejectedRows, arrowio.WriteParquet(path, quality.RejectedSchema(t.Schema()), split.Rejected)
 }
 
 // writeCSV writes rejected rows as CSV; the failed checks are joined by
@@ -63,7 +35,7 @@ func writeCSV(path string, in *arrow.Schema, batches []arrow.RecordBatch) error 
 	}
 	w := csv.NewWriter(f)
 	header := make([]string, 0, in.NumFields()+2)
-	for _, fl := range rejectedSchema(in).Fields() {
+	for _, fl := range quality.RejectedSchema(in).Fields() {
 		header = append(header, fl.Name)
 	}
 	w.Write(header)
