@@ -9,77 +9,22 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
-	"github.com/magnumopus/opus/internal/testsvc"
+	"github.com/magnumopus/opus/internal/lakehousetest"
 	"github.com/magnumopus/opus/lakehouse"
 	"github.com/magnumopus/opus/tlc"
 )
 
-// backend builds the Config of one catalog and storage combination, or
-// skips the test when its services are not configured.
-type backend struct {
-	name   string
-	config func(t *testing.T) lakehouse.Config
-}
-
-var backends = []backend{
-	{"embedded", func(t *testing.T) lakehouse.Config {
-		return lakehouse.Config{Warehouse: t.TempDir()}
-	}},
-	{"postgres", func(t *testing.T) lakehouse.Config {
-		return lakehouse.Config{CatalogURI: testsvc.FreshPostgresDatabase(t), Warehouse: t.TempDir()}
-	}},
-	{"s3", func(t *testing.T) lakehouse.Config {
-		return s3Config(t, "sqlite:"+t.TempDir()+"/catalog.db")
-	}},
-	{"postgres+s3", func(t *testing.T) lakehouse.Config {
-		dsn := testsvc.FreshPostgresDatabase(t)
-		return s3Config(t, dsn)
-	}},
-}
-
-func s3Config(t *testing.T, catalogURI string) lakehouse.Config {
-	s3 := testsvc.S3(t)
-	bucket := testsvc.FreshBucket(t, s3)
-	return lakehouse.Config{
-		CatalogURI: catalogURI,
-		Warehouse:  "s3://" + bucket + "/warehouse",
-		S3:         lakehouse.S3Config{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Region: s3.Region},
-	}
-}
-
-// forEachBackend runs fn once per backend, as subtests, each with a fresh
-// open Warehouse.
 func forEachBackend(t *testing.T, fn func(t *testing.T, w *lakehouse.Warehouse)) {
 	t.Helper()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			if testing.Short() && b.name != "embedded" {
-				t.Skip("-short: embedded backend only")
-			}
-			fn(t, openWarehouse(t, b.config(t)))
-		})
-	}
+	lakehousetest.ForEachBackend(t, fn)
 }
 
 func openWarehouse(t *testing.T, cfg lakehouse.Config) *lakehouse.Warehouse {
 	t.Helper()
-	w, err := lakehouse.Open(testContext(t), cfg)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := w.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return w
+	return lakehousetest.Open(t, cfg)
 }
 
-func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
+func testContext(t *testing.T) context.Context { return lakehousetest.Context(t) }
 
 // trips returns rows canonical yellow trips of the given month.
 func trips(t testing.TB, month time.Month, rows int, seed uint64) arrow.RecordBatch {

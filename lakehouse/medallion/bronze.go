@@ -1,4 +1,4 @@
-package lakehouse
+package medallion
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/magnumopus/opus/lakehouse"
 	"github.com/magnumopus/opus/tlc"
 )
 
@@ -67,7 +68,7 @@ type BronzeResult struct {
 	// (a row may have several).
 	Problems int64
 	// Snapshot is the table snapshot that holds the file's rows.
-	Snapshot Snapshot
+	Snapshot lakehouse.Snapshot
 }
 
 // BronzeTable returns the name of the bronze table of kind in namespace ns
@@ -108,7 +109,7 @@ func BronzeSchema(kind tlc.Kind) (*arrow.Schema, error) {
 // whose _source_file is the file's base name: ingesting a file again
 // replaces its rows and never duplicates them, and a failed ingest leaves
 // the table as it was. The file is held in memory until the commit.
-func (w *Warehouse) IngestBronze(ctx context.Context, path string, opts BronzeOptions) (BronzeResult, error) {
+func IngestBronze(ctx context.Context, w *lakehouse.Warehouse, path string, opts BronzeOptions) (BronzeResult, error) {
 	file := filepath.Base(path)
 	res := BronzeResult{SourceFile: file}
 	now := opts.Now
@@ -134,7 +135,7 @@ func (w *Warehouse) IngestBronze(ctx context.Context, path string, opts BronzeOp
 	if err != nil {
 		return fail(err)
 	}
-	if err := w.ensureBronzeTable(ctx, res.Table, sc); err != nil {
+	if err := ensureTable(ctx, w, res.Table, sc, lakehouse.Month("pickup_datetime")); err != nil {
 		return fail(err)
 	}
 
@@ -159,7 +160,7 @@ func (w *Warehouse) IngestBronze(ctx context.Context, path string, opts BronzeOp
 	if err := r.Err(); err != nil {
 		return fail(err)
 	}
-	snap, err := w.ReplaceWhere(ctx, res.Table, Eq(ColSourceFile, file), batches)
+	snap, err := w.ReplaceWhere(ctx, res.Table, lakehouse.Eq(ColSourceFile, file), batches)
 	if err != nil {
 		return fail(err)
 	}
@@ -169,13 +170,13 @@ func (w *Warehouse) IngestBronze(ctx context.Context, path string, opts BronzeOp
 
 // ensureBronzeTable creates the bronze table name of schema sc unless it
 // exists (also when another writer creates it meanwhile).
-func (w *Warehouse) ensureBronzeTable(ctx context.Context, name string, sc *arrow.Schema) error {
+func ensureTable(ctx context.Context, w *lakehouse.Warehouse, name string, sc *arrow.Schema, partition ...lakehouse.PartitionField) error {
 	ok, err := w.TableExists(ctx, name)
 	if err != nil || ok {
 		return err
 	}
-	err = w.CreateTable(ctx, name, TableSpec{Schema: sc, Partition: []PartitionField{Month("pickup_datetime")}})
-	if errors.Is(err, ErrTableExists) {
+	err = w.CreateTable(ctx, name, lakehouse.TableSpec{Schema: sc, Partition: partition})
+	if errors.Is(err, lakehouse.ErrTableExists) {
 		return nil
 	}
 	return err

@@ -1,4 +1,4 @@
-package lakehouse_test
+package medallion_test
 
 import (
 	"fmt"
@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/magnumopus/opus/lakehouse"
+	"github.com/magnumopus/opus/lakehouse/medallion"
 	"github.com/magnumopus/opus/tlc"
 )
 
@@ -62,7 +63,7 @@ type bronzeRow struct {
 func scanBronze(t *testing.T, w *lakehouse.Warehouse, name string) map[string]map[int64]bronzeRow {
 	t.Helper()
 	rdr, err := w.Scan(testContext(t), name, lakehouse.ScanOptions{Columns: []string{
-		lakehouse.ColSourceFile, lakehouse.ColIngestedAt, lakehouse.ColBatchID, lakehouse.ColSourceRow, lakehouse.ColProblems}})
+		medallion.ColSourceFile, medallion.ColIngestedAt, medallion.ColBatchID, medallion.ColSourceRow, medallion.ColProblems}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,11 +73,11 @@ func scanBronze(t *testing.T, w *lakehouse.Warehouse, name string) map[string]ma
 	for rdr.Next() {
 		rec := rdr.RecordBatch()
 		col := func(n string) arrow.Array { return rec.Column(rec.Schema().FieldIndices(n)[0]) }
-		files := col(lakehouse.ColSourceFile).(strs)
-		batches := col(lakehouse.ColBatchID).(strs)
-		ats := col(lakehouse.ColIngestedAt).(*array.Timestamp)
-		rows := col(lakehouse.ColSourceRow).(*array.Int64)
-		probs := col(lakehouse.ColProblems).(array.ListLike)
+		files := col(medallion.ColSourceFile).(strs)
+		batches := col(medallion.ColBatchID).(strs)
+		ats := col(medallion.ColIngestedAt).(*array.Timestamp)
+		rows := col(medallion.ColSourceRow).(*array.Int64)
+		probs := col(medallion.ColProblems).(array.ListLike)
 		pvals := probs.ListValues().(strs)
 		for i := range int(rec.NumRows()) {
 			br := bronzeRow{file: files.Value(i), batch: batches.Value(i), at: int64(ats.Value(i))}
@@ -141,7 +142,7 @@ func TestBronzeIngest(t *testing.T) {
 		const table = "bronze.yellow_trips"
 		t1 := time.Date(2025, 3, 1, 12, 0, 0, 123456000, time.UTC)
 
-		res, err := w.IngestBronze(ctx, jan, lakehouse.BronzeOptions{BatchID: "run-1", Now: t1})
+		res, err := medallion.IngestBronze(ctx, w, jan, medallion.BronzeOptions{BatchID: "run-1", Now: t1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,7 +160,7 @@ func TestBronzeIngest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f, ok := sc.FieldsByName(lakehouse.ColIngestedAt); !ok || f[0].Type.(*arrow.TimestampType).TimeZone != "" {
+		if f, ok := sc.FieldsByName(medallion.ColIngestedAt); !ok || f[0].Type.(*arrow.TimestampType).TimeZone != "" {
 			t.Fatalf("_ingested_at: %v", f)
 		}
 		got := scanBronze(t, w, table)
@@ -171,7 +172,7 @@ func TestBronzeIngest(t *testing.T) {
 
 		// Re-ingesting replaces the file's rows in one more snapshot.
 		t2 := t1.Add(time.Hour)
-		res2, err := w.IngestBronze(ctx, jan, lakehouse.BronzeOptions{BatchID: "run-2", Now: t2})
+		res2, err := medallion.IngestBronze(ctx, w, jan, medallion.BronzeOptions{BatchID: "run-2", Now: t2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,7 +190,7 @@ func TestBronzeIngest(t *testing.T) {
 		checkBronzeFile(t, got[res.SourceFile], res.SourceFile, janRows, janProblems, "run-2", t2)
 
 		// A second file adds its rows next to the first's.
-		res3, err := w.IngestBronze(ctx, feb, lakehouse.BronzeOptions{})
+		res3, err := medallion.IngestBronze(ctx, w, feb, medallion.BronzeOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -199,7 +200,7 @@ func TestBronzeIngest(t *testing.T) {
 		if n := count(t, w, table, lakehouse.ScanOptions{}); n != janRows+febRows {
 			t.Fatalf("two files: %d rows, want %d", n, janRows+febRows)
 		}
-		if n := count(t, w, table, lakehouse.ScanOptions{Filter: lakehouse.Eq(lakehouse.ColSourceFile, res3.SourceFile)}); n != febRows {
+		if n := count(t, w, table, lakehouse.ScanOptions{Filter: lakehouse.Eq(medallion.ColSourceFile, res3.SourceFile)}); n != febRows {
 			t.Fatalf("second file: %d rows, want %d", n, febRows)
 		}
 		got = scanBronze(t, w, table)
@@ -224,11 +225,11 @@ func TestBronzeIngestErrors(t *testing.T) {
 	w := openWarehouse(t, lakehouse.Config{Warehouse: t.TempDir()})
 	ctx := testContext(t)
 	missing := filepath.Join(t.TempDir(), "yellow_tripdata_2024-01.parquet")
-	if _, err := w.IngestBronze(ctx, missing, lakehouse.BronzeOptions{}); err == nil {
+	if _, err := medallion.IngestBronze(ctx, w, missing, medallion.BronzeOptions{}); err == nil {
 		t.Fatal("missing file: no error")
 	}
 	path := genYellowCSV(t, 1, 50, 1)
-	_, err := w.IngestBronze(ctx, path, lakehouse.BronzeOptions{Namespace: "a.b"})
+	_, err := medallion.IngestBronze(ctx, w, path, medallion.BronzeOptions{Namespace: "a.b"})
 	if err == nil {
 		t.Fatal("dotted namespace: no error")
 	}
