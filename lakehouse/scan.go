@@ -128,6 +128,11 @@ func (w *Warehouse) Scan(ctx context.Context, name string, opts ScanOptions) (ar
 	if err != nil {
 		return nil, err
 	}
+	return scanTable(ctx, tbl, name, opts)
+}
+
+// scanTable is Scan on a loaded table.
+func scanTable(ctx context.Context, tbl *table.Table, name string, opts ScanOptions) (array.RecordReader, error) {
 	if opts.SnapshotID != 0 && !opts.AsOf.IsZero() {
 		return nil, fmt.Errorf("lakehouse: scan %s: both SnapshotID and AsOf are set", name)
 	}

@@ -73,8 +73,8 @@ func DefaultMetaNames() MetaNames {
 	}
 }
 
-// withDefaults fills the empty names with dbt's defaults.
-func (m MetaNames) withDefaults() MetaNames {
+// WithDefaults returns m with its empty names set to dbt's defaults.
+func (m MetaNames) WithDefaults() MetaNames {
 	d := DefaultMetaNames()
 	for _, p := range []struct{ v, def *string }{
 		{&m.ScdID, &d.ScdID}, {&m.UpdatedAt, &d.UpdatedAt}, {&m.ValidFrom, &d.ValidFrom},
@@ -139,7 +139,7 @@ func (c *Config) name() string {
 
 // resolve validates c and fills its defaults.
 func (c Config) resolve() (*resolved, error) {
-	r := &resolved{Config: c, meta: c.MetaColumns.withDefaults()}
+	r := &resolved{Config: c, meta: c.MetaColumns.WithDefaults()}
 	if r.Mem == nil {
 		r.Mem = memory.DefaultAllocator
 	}
