@@ -2,18 +2,26 @@
 // with no services: it generates a realistic month of synthetic TLC trips
 // per kind (or takes real files), reads them back through the tlc package
 // and prints a summary of each (rows, time range, null counts, problems,
-// distribution figures), then validates each with the kind's default GX
-// suite and Pandera schema, quarantines the failing rows and adds the run to
-// a Data Docs site.
+// distribution figures), validates each with the kind's default GX suite
+// and Pandera schema (quarantine file and Data Docs), then runs the
+// lakehouse: lands the files, ingests them into bronze Iceberg tables,
+// snapshots the dimensions (zones, data dictionary codes) as SCD2 history
+// and builds silver (with its bronze = silver + quarantine + duplicates
+// reconciliation) and the gold marts for the files' month.
 //
 //	go run ./examples/pipeline                      # yellow and green, 2024-01
 //	go run ./examples/pipeline -kinds fhvhv -rows 1000000
 //	go run ./examples/pipeline -data yellow_tripdata_2024-01.parquet
+//	go run ./examples/pipeline -catalog postgres://user:pw@host/db -warehouse s3://bucket/opus -s3-endpoint http://host:9000
 //
-// Files go under the warehouse directory (-warehouse, else $OPUS_WAREHOUSE,
-// else ./opus-data): landing/ for the monthly files, quarantine/ for the
-// rejected rows with the checks they failed, docs/index.html for Data Docs. Later stages (quality, lakehouse, training, serving,
-// streaming) join this program as they land.
+// By default everything goes under the warehouse directory (-warehouse,
+// else $OPUS_WAREHOUSE, else ./opus-data): the Iceberg tables and their
+// SQLite catalog, landing/ for the monthly files, generated/ for the
+// synthetic ones, quarantine/ for the rejected rows with the checks they
+// failed, docs/index.html for Data Docs. With an s3:// warehouse the
+// tables and landing zone go to the bucket and the local files to
+// ./opus-data. Later stages (training, serving, streaming) join this
+// program as they land.
 package main
 
 import (
@@ -22,12 +30,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/magnumopus/opus/lakehouse"
 	"github.com/magnumopus/opus/tlc"
 )
 
@@ -43,7 +53,9 @@ func main() {
 
 // config is the parsed command line.
 type config struct {
-	warehouse string
+	warehouse string // local directory for generated files, quarantine and docs
+	lake      lakehouse.Config
+	zones     string
 	kinds     []tlc.Kind
 	month     tlc.Month
 	rows      int
@@ -60,7 +72,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if def == "" {
 		def = "opus-data"
 	}
-	warehouse := fs.String("warehouse", def, "warehouse directory (env OPUS_WAREHOUSE)")
+	warehouse := fs.String("warehouse", def, "warehouse: a directory or s3://bucket/prefix (env OPUS_WAREHOUSE)")
+	catalog := fs.String("catalog", "", "Iceberg catalog: empty for SQLite in the warehouse, postgres://..., http(s):// for REST")
+	s3Endpoint := fs.String("s3-endpoint", os.Getenv("OPUS_S3_ENDPOINT"), "S3 endpoint URL for an s3:// warehouse (env OPUS_S3_ENDPOINT)")
+	s3Key := fs.String("s3-access-key", os.Getenv("AWS_ACCESS_KEY_ID"), "S3 access key (env AWS_ACCESS_KEY_ID)")
+	s3Secret := fs.String("s3-secret-key", os.Getenv("AWS_SECRET_ACCESS_KEY"), "S3 secret key (env AWS_SECRET_ACCESS_KEY)")
+	s3Region := fs.String("s3-region", os.Getenv("AWS_REGION"), "S3 region (env AWS_REGION)")
+	zones := fs.String("zones", "", "taxi zone lookup CSV for the zone dimension and boroughs (default: the synthetic 2023 and 2024 lookups)")
 	kinds := fs.String("kinds", "yellow,green", "comma-separated trip kinds to generate")
 	month := fs.String("month", "2024-01", "month to generate, YYYY-MM")
 	rows := fs.Int("rows", 200_000, "rows to generate per kind")
@@ -74,12 +92,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments %v", fs.Args())
 	}
-	c := config{warehouse: *warehouse, rows: *rows, seed: *seed, defects: *defects, json: *asJSON}
+	c := config{warehouse: *warehouse, zones: *zones, rows: *rows, seed: *seed, defects: *defects, json: *asJSON}
 	m, err := tlc.ParseMonth(*month)
 	if err != nil {
 		return config{}, err
 	}
 	c.month = m
+	c.lake = lakehouse.Config{CatalogURI: *catalog, Warehouse: *warehouse,
+		S3: lakehouse.S3Config{Endpoint: *s3Endpoint, AccessKey: *s3Key, SecretKey: *s3Secret, Region: *s3Region}}
+	if strings.HasPrefix(*warehouse, "s3://") {
+		c.warehouse = "opus-data"
+	}
 	for _, k := range strings.Split(*kinds, ",") {
 		kind, err := tlc.ParseKind(k)
 		if err != nil {
@@ -124,7 +147,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		printSummary(stdout, s, took)
 		printQuality(stdout, q)
 	}
+	rep, err := runLakehouse(ctx, c, files, stderr)
+	if err != nil {
+		return fmt.Errorf("lakehouse: %w", err)
+	}
+	if c.json {
+		return json.NewEncoder(stdout).Encode(struct {
+			Lakehouse lakehouseReport `json:"lakehouse"`
+		}{rep})
+	}
+	printLakehouse(stdout, rep)
 	return nil
+}
+
+// catalogLabel names the catalog without its credentials.
+func (c config) catalogLabel() string {
+	if c.lake.CatalogURI == "" {
+		return "sqlite (embedded)"
+	}
+	if u, err := url.Parse(c.lake.CatalogURI); err == nil {
+		u.User = nil
+		return u.Redacted()
+	}
+	return "(unparsable URI)"
 }
 
 // fileReport is one file's JSON line: its summary, then the quality stage.
@@ -133,10 +178,10 @@ type fileReport struct {
 	Quality qualityReport `json:"quality"`
 }
 
-// generate writes one synthetic month per kind into the landing folder of
-// the warehouse, named as the TLC names its files.
+// generate writes one synthetic month per kind into the generated folder
+// of the local warehouse directory, named as the TLC names its files.
 func generate(ctx context.Context, c config, stderr io.Writer) ([]string, error) {
-	dir := filepath.Join(c.warehouse, "landing")
+	dir := filepath.Join(c.warehouse, "generated")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

@@ -21,8 +21,8 @@ func TestPipelineGeneratesAndReadsBack(t *testing.T) {
 		t.Fatalf("pipeline: %v\n%s", err, errOut.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 4 {
-		t.Fatalf("got %d summaries, want 4:\n%s", len(lines), out.String())
+	if len(lines) != 5 {
+		t.Fatalf("got %d lines, want 4 summaries and the lakehouse report:\n%s", len(lines), out.String())
 	}
 	for i, want := range []tlc.Kind{tlc.Yellow, tlc.Green, tlc.FHV, tlc.FHVHV} {
 		var s tlc.Summary
@@ -53,7 +53,9 @@ func TestPipelineGeneratesAndReadsBack(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "docs", "index.html")); err != nil {
 		t.Errorf("no Data Docs index: %v", err)
 	}
-	if !strings.Contains(errOut.String(), "landing/yellow_tripdata_2024-01.parquet") {
+	checkLakehouseReport(t, lines[4])
+	if !strings.Contains(errOut.String(), "generated/yellow_tripdata_2024-01.parquet") ||
+		!strings.Contains(errOut.String(), "landing/yellow/2024/yellow_tripdata_2024-01.parquet") {
 		t.Errorf("stderr does not name the generated files:\n%s", errOut.String())
 	}
 }
@@ -77,5 +79,45 @@ func TestPipelineRejectsBadFlags(t *testing.T) {
 		if err := run(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 			t.Errorf("run(%v) succeeded", args)
 		}
+	}
+}
+
+// checkLakehouseReport checks the lakehouse line of a run on yellow,
+// green, fhv and fhvhv files of 2024-01 with 5000 rows each.
+func checkLakehouseReport(t *testing.T, line string) {
+	t.Helper()
+	var r struct {
+		Lakehouse lakehouseReport `json:"lakehouse"`
+	}
+	if err := json.Unmarshal([]byte(line), &r); err != nil {
+		t.Fatal(err)
+	}
+	lh := r.Lakehouse
+	if len(lh.Landed) != 4 || len(lh.Bronze) != 4 {
+		t.Fatalf("landed %d, ingested %d files, want 4", len(lh.Landed), len(lh.Bronze))
+	}
+	for _, b := range lh.Bronze {
+		if b.Rows != 5000 {
+			t.Errorf("bronze %s: %d rows", b.Table, b.Rows)
+		}
+	}
+	if len(lh.Months) != 1 || lh.Months[0].Month != "2024-01" || !lh.Months[0].Balanced || len(lh.Months[0].Reconciliation) != 2 {
+		t.Fatalf("months: %+v", lh.Months)
+	}
+	for _, x := range lh.Months[0].Reconciliation {
+		if x.BronzeRows != 5000 || x.SilverRows == 0 || x.QuarantinedRows == 0 {
+			t.Errorf("reconciliation %+v", x)
+		}
+	}
+	for _, name := range []string{"gold.hourly_zone_trips", "gold.daily_revenue", "gold.trip_duration_training"} {
+		if lh.Months[0].Gold[name] == 0 {
+			t.Errorf("gold table %s: no rows", name)
+		}
+	}
+	if d := lh.Dimensions["dims.taxi_zones"]; d.Versions != 267 || d.Current != 265 {
+		t.Errorf("zone dimension: %+v, want 267 versions, 265 current", d)
+	}
+	if d := lh.Dimensions["dims.vendors"]; d.Versions != 5 || d.Current != 4 {
+		t.Errorf("vendor dimension: %+v, want 5 versions, 4 current", d)
 	}
 }
