@@ -14,8 +14,11 @@
 //     Arrow (GX JSON and result formats), quarantine of failing rows, Data
 //     Docs and checkpoints; tlc ships the default TLC suite and schema.
 //   - lakehouse: Apache Iceberg tables on a local directory or S3 with a
-//     sqlite, PostgreSQL or REST catalog, and dbt-style SCD2 snapshots
-//     (lakehouse/snapshot); the bronze/silver/gold layers are in progress.
+//     sqlite, PostgreSQL or REST catalog, a checksummed landing zone, and
+//     dbt-style SCD2 snapshots on any table (lakehouse/snapshot computes a
+//     run, Warehouse.RunSnapshot commits it); lakehouse/medallion builds the
+//     TLC bronze, silver (quality gate, quarantine, reconciliation) and gold
+//     layers and the dimension snapshots.
 //   - features, ml: feature pipelines and a gonum-based gradient-boosting
 //     trainer with tuning, tracking and a registry (planned).
 //   - serve, stream: an HTTP prediction service with drift monitoring, and
