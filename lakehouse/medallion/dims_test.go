@@ -84,12 +84,27 @@ func TestSnapshotZones(t *testing.T) {
 				if got := scanStrings(t, w, name, "zone", asOf); len(got) != 1 || got[0] != zoneName(old, 265) {
 					t.Fatalf("zone 265 as of the 2023 run: %q", got)
 				}
+				zs, err := medallion.CurrentZones(ctx, w, "")
+				if err != nil || zs.Len() != 265 || zoneName(zs, 265) != zoneName(cur, 265) || zoneName(zs, 100) != zoneName(cur, 100) {
+					t.Fatalf("current zones: %v %v", zs, err)
+				}
 				again, err := medallion.SnapshotZones(ctx, w, "", cur, t2024.AddDate(0, 1, 0))
 				if err != nil || again.Committed {
 					t.Fatalf("re-applying the 2024 lookup: %+v %v", again, err)
 				}
+				older, err := medallion.SnapshotZones(ctx, w, "", old, t2023)
+				if err != nil || older.Committed {
+					t.Fatalf("re-applying the 2023 lookup after 2024's: %+v %v", older, err)
+				}
 			})
 		})
+	}
+}
+
+func TestCurrentZonesWithoutDimension(t *testing.T) {
+	w := openWarehouse(t, lakehouse.Config{Warehouse: t.TempDir()})
+	if z, err := medallion.CurrentZones(testContext(t), w, ""); z != nil || err != nil {
+		t.Fatalf("no dimension: %v %v", z, err)
 	}
 }
 
@@ -99,6 +114,19 @@ func TestSnapshotDictionary(t *testing.T) {
 		for _, e := range tlc.DictionaryEditions() {
 			if _, err := medallion.SnapshotDictionary(ctx, w, "", e); err != nil {
 				t.Fatal(err)
+			}
+		}
+		// Applying every edition again, oldest first, changes nothing: the
+		// old edition is older than the dimension's state.
+		for _, e := range tlc.DictionaryEditions() {
+			runs, err := medallion.SnapshotDictionary(ctx, w, "", e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, r := range runs {
+				if r.Committed {
+					t.Fatalf("re-applying edition %s changed %s: %+v", e, name, r.Stats)
+				}
 			}
 		}
 		vendors := medallion.DimensionTable("", medallion.CodeDimension(tlc.CodeVendor))
