@@ -44,5 +44,15 @@
 // record batches, with a row filter and a column projection. Snapshots lists
 // a table's history. ExpireSnapshots drops old snapshots (and the files only
 // they used); Compact rewrites small files into larger ones in one atomic
-// commit that changes no row.
+// commit that changes no row. RemoveOrphanFiles deletes the files
+// under a table's data/ and metadata/ directories that no snapshot or
+// metadata file reaches (left by failed or abandoned writes, or by
+// ExpireSnapshots with KeepFiles) once they are older than an age guard (72
+// hours by default) that protects the files of writes still in progress.
+//
+// # SCD type 2
+//
+// RunSnapshot applies one dbt snapshot run (package lakehouse/snapshot has
+// the semantics) to any table in one commit. The TLC layers built on this
+// package (bronze, silver, gold, dimensions) are in lakehouse/medallion.
 package lakehouse
