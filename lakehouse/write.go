@@ -85,6 +85,37 @@ func (w *Warehouse) ReplaceWhere(ctx context.Context, name string, filter Filter
 	})
 }
 
+// ReplaceWhereStream is ReplaceWhere with the new rows read from a stream
+// instead of held in memory: open returns a reader of them, whose batches
+// are written to data files as they come, so memory stays bounded by a few
+// batches and the open files however many rows there are. open is called
+// once per attempt (a commit that loses a race is redone against the
+// refreshed table), so it must give the same rows every time; the reader
+// is released after each attempt. A reader whose Err reports a failure
+// fails the write, and the table stays as it was.
+func (w *Warehouse) ReplaceWhereStream(ctx context.Context, name string, filter Filter, open func(context.Context) (array.RecordReader, error)) (Snapshot, error) {
+	if filter == nil {
+		filter = iceberg.AlwaysFalse{}
+	}
+	return w.commit(ctx, "replace in", name, func(tbl *table.Table, txn *table.Transaction) error {
+		rdr, err := open(ctx)
+		if err != nil {
+			return err
+		}
+		defer rdr.Release()
+		if err := checkSchema(tbl, rdr.Schema()); err != nil {
+			return err
+		}
+		if err := txn.Overwrite(ctx, rdr, nil, table.WithOverwriteFilter(filter)); err != nil {
+			return err
+		}
+		// iceberg-go stops at the first false Next without asking Err: a
+		// stream that broke off must not commit what it read so far (the
+		// commit comes after this function returns).
+		return rdr.Err()
+	})
+}
+
 // commit runs one write: it loads the table, stages the change with stage
 // and commits, redoing everything against a freshly loaded table when the
 // commit loses a race, up to RetryPolicy.Attempts times. Errors before the

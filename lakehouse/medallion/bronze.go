@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -108,7 +109,8 @@ func BronzeSchema(kind tlc.Kind) (*arrow.Schema, error) {
 // The file's rows replace, in one atomic commit, every row of the table
 // whose _source_file is the file's base name: ingesting a file again
 // replaces its rows and never duplicates them, and a failed ingest leaves
-// the table as it was. The file is held in memory until the commit.
+// the table as it was. The file is streamed into the table's data files:
+// memory stays bounded by the reader's batch size whatever the file's size.
 func IngestBronze(ctx context.Context, w *lakehouse.Warehouse, path string, opts BronzeOptions) (BronzeResult, error) {
 	file := filepath.Base(path)
 	res := BronzeResult{SourceFile: file}
@@ -122,53 +124,111 @@ func IngestBronze(ctx context.Context, w *lakehouse.Warehouse, path string, opts
 		batchID = newBatchID(now)
 	}
 
+	// Open the file once to learn its kind (the table to write); every
+	// commit attempt then streams it from the start.
 	r, err := tlc.Open(ctx, path, tlc.ReadOptions{})
 	if err != nil {
-		return res, fmt.Errorf("lakehouse: bronze ingest of %s: %w", file, err)
+		return res, fmt.Errorf("medallion: bronze ingest of %s: %w", file, err)
 	}
-	defer r.Close()
-	res.Table = BronzeTable(opts.Namespace, r.Kind())
+	kind := r.Kind()
+	r.Close()
+	res.Table = BronzeTable(opts.Namespace, kind)
 	fail := func(err error) (BronzeResult, error) {
-		return res, fmt.Errorf("lakehouse: bronze ingest of %s into %s: %w", file, res.Table, err)
+		return res, fmt.Errorf("medallion: bronze ingest of %s into %s: %w", file, res.Table, err)
 	}
-	sc, err := BronzeSchema(r.Kind())
+	sc, err := BronzeSchema(kind)
 	if err != nil {
 		return fail(err)
 	}
 	if err := ensureTable(ctx, w, res.Table, sc, lakehouse.Month("pickup_datetime")); err != nil {
 		return fail(err)
 	}
-
-	var batches []arrow.RecordBatch
-	defer func() {
-		for _, b := range batches {
-			b.Release()
-		}
-	}()
 	meta := bronzeMeta{file: file, at: now.UnixMicro(), batchID: batchID}
-	for r.Next() {
-		rec := r.RecordBatch()
-		base := r.RowsRead() - rec.NumRows()
-		out, err := meta.attach(sc, rec, base, r.Problems())
+	var last *bronzeReader
+	open := func(ctx context.Context) (array.RecordReader, error) {
+		r, err := tlc.Open(ctx, path, tlc.ReadOptions{})
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
-		batches = append(batches, out)
-		res.Rows += rec.NumRows()
-		res.Problems += int64(len(r.Problems()))
+		if r.Kind() != kind {
+			r.Close()
+			return nil, fmt.Errorf("the file changed kind from %s to %s while being ingested", kind, r.Kind())
+		}
+		last = &bronzeReader{r: r, meta: meta, sc: sc}
+		last.refs.Store(1)
+		return last, nil
 	}
-	if err := r.Err(); err != nil {
-		return fail(err)
-	}
-	snap, err := w.ReplaceWhere(ctx, res.Table, lakehouse.Eq(ColSourceFile, file), batches)
+	snap, err := w.ReplaceWhereStream(ctx, res.Table, lakehouse.Eq(ColSourceFile, file), open)
 	if err != nil {
 		return fail(err)
 	}
-	res.Snapshot = snap
+	res.Rows, res.Problems, res.Snapshot = last.rows, last.problems, snap
 	return res, nil
 }
 
-// ensureBronzeTable creates the bronze table name of schema sc unless it
+// bronzeReader streams a TLC file as bronze batches: the reader's
+// canonical batches with the ingestion metadata attached.
+type bronzeReader struct {
+	r              *tlc.Reader
+	meta           bronzeMeta
+	sc             *arrow.Schema
+	cur            arrow.RecordBatch
+	err            error
+	rows, problems int64
+	refs           atomic.Int64
+}
+
+// Retain adds a reference.
+func (b *bronzeReader) Retain() { b.refs.Add(1) }
+
+// Release drops a reference; the last one closes the file.
+func (b *bronzeReader) Release() {
+	if b.refs.Add(-1) == 0 {
+		if b.cur != nil {
+			b.cur.Release()
+			b.cur = nil
+		}
+		b.r.Close()
+	}
+}
+
+// Schema is BronzeSchema of the file's kind.
+func (b *bronzeReader) Schema() *arrow.Schema { return b.sc }
+
+// Next reads the next batch and attaches its metadata.
+func (b *bronzeReader) Next() bool {
+	if b.cur != nil {
+		b.cur.Release()
+		b.cur = nil
+	}
+	if b.err != nil || !b.r.Next() {
+		if b.err == nil {
+			b.err = b.r.Err()
+		}
+		return false
+	}
+	rec := b.r.RecordBatch()
+	out, err := b.meta.attach(b.sc, rec, b.r.RowsRead()-rec.NumRows(), b.r.Problems())
+	if err != nil {
+		b.err = err
+		return false
+	}
+	b.cur = out
+	b.rows += rec.NumRows()
+	b.problems += int64(len(b.r.Problems()))
+	return true
+}
+
+// RecordBatch is the current batch, valid until the next call to Next.
+func (b *bronzeReader) RecordBatch() arrow.RecordBatch { return b.cur }
+
+// Record is RecordBatch, for the older interface.
+func (b *bronzeReader) Record() arrow.RecordBatch { return b.cur }
+
+// Err is the error that ended the stream, if any.
+func (b *bronzeReader) Err() error { return b.err }
+
+// ensureTable creates table name of schema sc, partitioned by partition, unless it
 // exists (also when another writer creates it meanwhile).
 func ensureTable(ctx context.Context, w *lakehouse.Warehouse, name string, sc *arrow.Schema, partition ...lakehouse.PartitionField) error {
 	ok, err := w.TableExists(ctx, name)

@@ -2,6 +2,7 @@ package medallion_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -236,4 +237,41 @@ func TestBronzeIngestErrors(t *testing.T) {
 	if want := "yellow_tripdata_2024-01.csv"; !strings.Contains(err.Error(), want) {
 		t.Fatalf("error %q does not name the file", err)
 	}
+}
+
+func TestBronzeIngestFailsMidStream(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, w *lakehouse.Warehouse) {
+		ctx := testContext(t)
+		path := genYellowCSV(t, 1, 100_000, 3) // more than one reader batch
+		res, err := medallion.IngestBronze(ctx, w, path, medallion.BronzeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The file grows a broken last line: the stream fails after its
+		// first batches were written, and the table keeps the old rows.
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.WriteString("1,2024-01-31 10:00:00\n"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		_, err = medallion.IngestBronze(ctx, w, path, medallion.BronzeOptions{})
+		if err == nil || !strings.Contains(err.Error(), filepath.Base(path)) || !strings.Contains(err.Error(), "line 100002") {
+			t.Fatalf("broken file: %v (want the file and its broken row named)", err)
+		}
+		cur, err := w.Current(ctx, res.Table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cur.ID != res.Snapshot.ID {
+			t.Fatalf("a failed ingest moved the table from snapshot %d to %d", res.Snapshot.ID, cur.ID)
+		}
+		if n := count(t, w, res.Table, lakehouse.ScanOptions{}); n != 100_000 {
+			t.Fatalf("%d rows after the failed ingest, want 100000", n)
+		}
+	})
 }
