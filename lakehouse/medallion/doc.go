@@ -35,8 +35,11 @@
 //     commit, and every step replaces what the same step wrote before
 //     (by source file in silver, by month in gold), so a build that fails
 //     half-way is completed by running it again, never duplicated.
-//     Quarantine is written before silver so that an interrupted build
-//     shows up as unbalanced rather than as silently missing rows.
+//     Silver is written first, streamed from the bronze scan (memory holds
+//     a few batches, the rejected rows and the duplicate hashes, not the
+//     month); quarantine follows. A build interrupted between the two
+//     leaves the files unbalanced, which the next build's check reports
+//     until a re-run completes it.
 //   - Duplicates are rows equal in every conformed column (service type and
 //     all canonical values); lineage columns do not count. They are found
 //     within one build (the files of one kind and month), by a 128-bit

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -113,13 +114,14 @@ func MonthFiles(kind tlc.Kind, m tlc.Month) []string {
 // SilverTable (conformed, deduplicated, with the derived columns; see
 // SilverSchema) or goes to QuarantineTable with the checks it failed (see
 // QuarantineSchema). Each table's rows of the files are replaced in one
-// commit (quarantine first, then silver), so rebuilding is idempotent and
-// a failed build is completed by running it again. The row counts are
+// commit (silver first, streamed so that memory stays bounded by a few
+// batches plus the rejected rows, then quarantine), so rebuilding is
+// idempotent and a failed build is completed by running it again. The row counts are
 // then read back from the tables, recorded in ReconciliationTable and
 // checked: a file that does not balance fails the build with
 // ErrUnbalanced.
 func BuildSilver(ctx context.Context, w *lakehouse.Warehouse, opts SilverOptions) (SilverResult, error) {
-	res := SilverResult{QuarantinedByCheck: map[string]int64{}}
+	res := SilverResult{}
 	fail := func(err error) (SilverResult, error) {
 		return res, fmt.Errorf("medallion: silver build of %s %v: %w", opts.Kind, opts.SourceFiles, err)
 	}
@@ -154,51 +156,35 @@ func BuildSilver(ctx context.Context, w *lakehouse.Warehouse, opts SilverOptions
 	if err != nil {
 		return fail(err)
 	}
-	var silver, quarantined []arrow.RecordBatch
-	defer func() { releaseAll(silver); releaseAll(quarantined) }()
-	dups := map[string]int64{}
-	bronzeRows := map[string]int64{}
-	d := newDedup()
-	for _, file := range opts.SourceFiles {
-		if !hasBronze {
-			break
+	var last *silverStream
+	defer func() {
+		if last != nil {
+			releaseAll(last.quarantined)
 		}
-		rdr, err := w.Scan(ctx, bronze, lakehouse.ScanOptions{Filter: lakehouse.Eq(ColSourceFile, file)})
-		if err != nil {
-			return fail(err)
+	}()
+	open := func(ctx context.Context) (array.RecordReader, error) {
+		if last != nil {
+			releaseAll(last.quarantined) // an earlier attempt's
 		}
-		for rdr.Next() {
-			rec := rdr.RecordBatch()
-			bronzeRows[file] += rec.NumRows()
-			out, err := g.pass(rec, file, d)
-			if err != nil {
-				rdr.Release()
-				return fail(fmt.Errorf("%s: %w", file, err))
-			}
-			silver = appendNonEmpty(silver, out.silver)
-			quarantined = appendNonEmpty(quarantined, out.quarantined)
-			dups[file] += out.duplicates
-			for k, v := range out.byCheck {
-				res.QuarantinedByCheck[k] += v
-			}
+		last = &silverStream{ctx: ctx, w: w, bronze: bronze, g: g, d: newDedup(),
+			bronzeRows: map[string]int64{}, dups: map[string]int64{}, byCheck: map[string]int64{}}
+		if hasBronze {
+			last.files = opts.SourceFiles
 		}
-		err = rdr.Err()
-		rdr.Release()
-		if err != nil {
-			return fail(fmt.Errorf("%s: %w", file, err))
-		}
+		last.refs.Store(1)
+		return last, nil
 	}
-
 	files := lakehouse.In(ColSourceFile, opts.SourceFiles...)
-	if res.Quarantine, err = w.ReplaceWhere(ctx, quarantineName, files, quarantined); err != nil {
+	if res.Silver, err = w.ReplaceWhereStream(ctx, silverName, files, open); err != nil {
 		return fail(err)
 	}
-	if res.Silver, err = w.ReplaceWhere(ctx, silverName, files, silver); err != nil {
+	if res.Quarantine, err = w.ReplaceWhere(ctx, quarantineName, files, last.quarantined); err != nil {
 		return fail(err)
 	}
+	res.QuarantinedByCheck = last.byCheck
 	var unbalanced []string
 	for _, file := range opts.SourceFiles {
-		r := Reconciliation{ServiceType: string(opts.Kind), SourceFile: file, BronzeRows: bronzeRows[file], DuplicateRows: dups[file]}
+		r := Reconciliation{ServiceType: string(opts.Kind), SourceFile: file, BronzeRows: last.bronzeRows[file], DuplicateRows: last.dups[file]}
 		one := lakehouse.ScanOptions{Filter: lakehouse.Eq(ColSourceFile, file), Columns: []string{ColSourceRow}}
 		if r.SilverRows, err = w.Count(ctx, silverName, one); err != nil {
 			return fail(err)
@@ -220,6 +206,101 @@ func BuildSilver(ctx context.Context, w *lakehouse.Warehouse, opts SilverOptions
 	}
 	return res, nil
 }
+
+// silverStream reads the bronze rows of some files through the gate as a
+// stream of silver batches, keeping the rejected rows and the counts on
+// the side for the quarantine commit and the reconciliation.
+type silverStream struct {
+	ctx         context.Context
+	w           *lakehouse.Warehouse
+	bronze      string
+	files       []string // left to scan, the current one first
+	g           *gate
+	d           *dedup
+	scan        array.RecordReader // of files[0]
+	cur         arrow.RecordBatch
+	err         error
+	quarantined []arrow.RecordBatch // owned by BuildSilver, not released with the stream
+	bronzeRows  map[string]int64
+	dups        map[string]int64
+	byCheck     map[string]int64
+	refs        atomic.Int64
+}
+
+// Retain adds a reference.
+func (s *silverStream) Retain() { s.refs.Add(1) }
+
+// Release drops a reference; the last one ends the bronze scan.
+func (s *silverStream) Release() {
+	if s.refs.Add(-1) == 0 {
+		if s.cur != nil {
+			s.cur.Release()
+			s.cur = nil
+		}
+		if s.scan != nil {
+			s.scan.Release()
+			s.scan = nil
+		}
+	}
+}
+
+// Schema is SilverSchema.
+func (s *silverStream) Schema() *arrow.Schema { return s.g.silver }
+
+// Next passes bronze batches through the gate until one yields silver rows.
+func (s *silverStream) Next() bool {
+	if s.cur != nil {
+		s.cur.Release()
+		s.cur = nil
+	}
+	for s.err == nil {
+		if s.scan == nil {
+			if len(s.files) == 0 {
+				return false
+			}
+			s.scan, s.err = s.w.Scan(s.ctx, s.bronze, lakehouse.ScanOptions{Filter: lakehouse.Eq(ColSourceFile, s.files[0])})
+			continue
+		}
+		file := s.files[0]
+		if !s.scan.Next() {
+			if err := s.scan.Err(); err != nil {
+				s.err = fmt.Errorf("%s: %w", file, err)
+			}
+			s.scan.Release()
+			s.scan, s.files = nil, s.files[1:]
+			continue
+		}
+		rec := s.scan.RecordBatch()
+		s.bronzeRows[file] += rec.NumRows()
+		out, err := s.g.pass(rec, file, s.d)
+		if err != nil {
+			s.err = fmt.Errorf("%s: %w", file, err)
+			return false
+		}
+		s.quarantined = appendNonEmpty(s.quarantined, out.quarantined)
+		s.dups[file] += out.duplicates
+		for k, v := range out.byCheck {
+			s.byCheck[k] += v
+		}
+		if out.silver != nil && out.silver.NumRows() > 0 {
+			s.cur = out.silver
+			return true
+		}
+		if out.silver != nil {
+			out.silver.Release()
+		}
+	}
+	return false
+}
+
+// RecordBatch is the current silver batch, valid until the next Next.
+func (s *silverStream) RecordBatch() arrow.RecordBatch { return s.cur }
+
+// Record is RecordBatch, for the older interface.
+func (s *silverStream) Record() arrow.RecordBatch { return s.cur }
+
+// Err is the error that ended the stream, if any.
+func (s *silverStream) Err() error { return s.err }
 
 // gate is the silver quality gate of one kind.
 type gate struct {
