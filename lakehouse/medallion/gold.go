@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -84,41 +85,54 @@ func BuildGold(ctx context.Context, w *lakehouse.Warehouse, opts GoldOptions) (G
 	if m.Year == 0 {
 		return fail(fmt.Errorf("no month"))
 	}
-	agg := newGoldAggregates(m, opts.Zones)
 	silver := SilverTable(opts.SilverNamespace)
 	ok, err := w.TableExists(ctx, silver)
 	if err != nil {
 		return fail(err)
 	}
-	if ok {
-		rdr, err := w.Scan(ctx, silver, lakehouse.ScanOptions{
-			Filter:  lakehouse.MonthRange("pickup_datetime", m.Year, m.Month),
-			Columns: goldInputColumns,
-		})
-		if err != nil {
-			return fail(err)
+	monthFilter := lakehouse.Eq(ColMonth, iceberg.Date(newGoldAggregates(m, nil).monthDays))
+	// The training table streams from the silver scan; the marts are
+	// aggregated on the side and written after it.
+	var agg *goldAggregates
+	defer func() {
+		if agg != nil {
+			agg.training.Release()
 		}
-		for rdr.Next() {
-			if err := agg.add(rdr.RecordBatch()); err != nil {
-				rdr.Release()
-				return fail(err)
+	}()
+	training := GoldTable(opts.Namespace, TripDurationTraining)
+	if err := ensureTable(ctx, w, training, TrainingSchema(), lakehouse.Identity(ColMonth)); err != nil {
+		return fail(err)
+	}
+	open := func(ctx context.Context) (array.RecordReader, error) {
+		if agg != nil {
+			agg.training.Release()
+		}
+		agg = newGoldAggregates(m, opts.Zones)
+		gs := &goldStream{agg: agg}
+		gs.refs.Store(1)
+		if ok {
+			gs.scan, err = w.Scan(ctx, silver, lakehouse.ScanOptions{
+				Filter:  lakehouse.MonthRange("pickup_datetime", m.Year, m.Month),
+				Columns: goldInputColumns,
+			})
+			if err != nil {
+				return nil, err
 			}
 		}
-		err = rdr.Err()
-		rdr.Release()
-		if err != nil {
-			return fail(err)
-		}
+		return gs, nil
 	}
+	snap, err := w.ReplaceWhereStream(ctx, training, monthFilter, open)
+	if err != nil {
+		return fail(err)
+	}
+	res.Rows[training], res.Snapshots[training] = agg.trainingRows, snap
 	res.SilverRows = agg.rows
-	month := iceberg.Date(agg.monthDays)
 	for _, t := range []struct {
 		name  string
 		build func(memory.Allocator) arrow.RecordBatch
 	}{
 		{HourlyZoneTrips, agg.hourlyBatch},
 		{DailyRevenue, agg.revenueBatch},
-		{TripDurationTraining, agg.trainingBatch},
 	} {
 		rec := t.build(memory.DefaultAllocator)
 		name := GoldTable(opts.Namespace, t.name)
@@ -130,7 +144,7 @@ func BuildGold(ctx context.Context, w *lakehouse.Warehouse, opts GoldOptions) (G
 		if rec.NumRows() > 0 {
 			batches = []arrow.RecordBatch{rec}
 		}
-		snap, err := w.ReplaceWhere(ctx, name, lakehouse.Eq(ColMonth, month), batches)
+		snap, err := w.ReplaceWhere(ctx, name, monthFilter, batches)
 		res.Rows[name] = rec.NumRows()
 		rec.Release()
 		if err != nil {
@@ -178,6 +192,8 @@ type goldAggregates struct {
 	dropoffs  map[hourKey]int64
 	revenue   map[revenueKey]*revenue
 	training  *array.RecordBuilder
+	// trainingRows counts the training rows add returned.
+	trainingRows int64
 }
 
 func newGoldAggregates(m tlc.Month, zones *tlc.Zones) *goldAggregates {
@@ -189,11 +205,11 @@ func newGoldAggregates(m tlc.Month, zones *tlc.Zones) *goldAggregates {
 
 const microsPerHour = int64(time.Hour / time.Microsecond)
 
-func (g *goldAggregates) add(rec arrow.RecordBatch) error {
+func (g *goldAggregates) add(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 	col := func(name string) arrow.Array { return rec.Column(rec.Schema().FieldIndices(name)[0]) }
 	for _, n := range goldInputColumns {
 		if len(rec.Schema().FieldIndices(n)) == 0 {
-			return fmt.Errorf("silver batch has no column %s", n)
+			return nil, fmt.Errorf("silver batch has no column %s", n)
 		}
 	}
 	service := col(ColServiceType).(*array.String)
@@ -263,7 +279,9 @@ func (g *goldAggregates) add(rec arrow.RecordBatch) error {
 		appendInt32(tb.Field(12).(*array.Int32Builder), rate, i)
 		tb.Field(13).(*array.Float64Builder).Append(secs)
 	}
-	return nil
+	out := tb.NewRecordBatch()
+	g.trainingRows += out.NumRows()
+	return out, nil
 }
 
 func appendInt32(b *array.Int32Builder, a *array.Int32, i int) {
@@ -422,10 +440,68 @@ func TrainingSchema() *arrow.Schema {
 	}, nil)
 }
 
-func (g *goldAggregates) trainingBatch(memory.Allocator) arrow.RecordBatch {
-	defer g.training.Release()
-	return g.training.NewRecordBatch()
+// goldStream is the training table's rows of a silver scan, aggregating
+// the marts on the side.
+type goldStream struct {
+	agg  *goldAggregates
+	scan array.RecordReader // nil when silver does not exist
+	cur  arrow.RecordBatch
+	err  error
+	refs atomic.Int64
 }
+
+// Retain adds a reference.
+func (s *goldStream) Retain() { s.refs.Add(1) }
+
+// Release drops a reference; the last one ends the scan.
+func (s *goldStream) Release() {
+	if s.refs.Add(-1) == 0 {
+		if s.cur != nil {
+			s.cur.Release()
+			s.cur = nil
+		}
+		if s.scan != nil {
+			s.scan.Release()
+			s.scan = nil
+		}
+	}
+}
+
+// Schema is TrainingSchema.
+func (s *goldStream) Schema() *arrow.Schema { return s.agg.training.Schema() }
+
+// Next aggregates silver batches until one yields training rows.
+func (s *goldStream) Next() bool {
+	if s.cur != nil {
+		s.cur.Release()
+		s.cur = nil
+	}
+	for s.err == nil && s.scan != nil && s.scan.Next() {
+		out, err := s.agg.add(s.scan.RecordBatch())
+		if err != nil {
+			s.err = err
+			return false
+		}
+		if out.NumRows() > 0 {
+			s.cur = out
+			return true
+		}
+		out.Release()
+	}
+	if s.err == nil && s.scan != nil {
+		s.err = s.scan.Err()
+	}
+	return false
+}
+
+// RecordBatch is the current batch, valid until the next Next.
+func (s *goldStream) RecordBatch() arrow.RecordBatch { return s.cur }
+
+// Record is RecordBatch, for the older interface.
+func (s *goldStream) Record() arrow.RecordBatch { return s.cur }
+
+// Err is the error that ended the stream, if any.
+func (s *goldStream) Err() error { return s.err }
 
 func nullable(v int32, ok bool) int64 {
 	if !ok {

@@ -120,3 +120,22 @@ func TestBuildGold(t *testing.T) {
 		}
 	})
 }
+
+func TestBuildGoldWithoutSilver(t *testing.T) {
+	w := openWarehouse(t, lakehouse.Config{Warehouse: t.TempDir()})
+	res, err := medallion.BuildGold(testContext(t), w, medallion.GoldOptions{Month: tlc.Month{Year: 2024, Month: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SilverRows != 0 || len(res.Rows) != 3 {
+		t.Fatalf("%+v", res)
+	}
+	for name, n := range res.Rows {
+		if n != 0 || count(t, w, name, lakehouse.ScanOptions{}) != 0 {
+			t.Fatalf("%s: %d rows", name, n)
+		}
+	}
+	if _, err := medallion.BuildGold(testContext(t), w, medallion.GoldOptions{}); err == nil {
+		t.Fatal("no month: no error")
+	}
+}
