@@ -14,7 +14,7 @@ type BuildOptions struct {
 	// Month is the month to build.
 	Month tlc.Month
 	// Kinds are the trip kinds whose files of Month go to silver; empty
-	// means SilverKinds.
+	// means SilverKinds. A kind without a bronze table is skipped.
 	Kinds []tlc.Kind
 	// Zones maps zones to boroughs in the gold marts (nil: no borough).
 	Zones *tlc.Zones
@@ -49,6 +49,11 @@ func Build(ctx context.Context, w *lakehouse.Warehouse, opts BuildOptions) (Buil
 	}
 	batchID := newBatchID(now.UTC())
 	for _, k := range kinds {
+		if ok, err := w.TableExists(ctx, BronzeTable(opts.BronzeNamespace, k)); err != nil {
+			return res, err
+		} else if !ok {
+			continue // no file of this kind was ever ingested
+		}
 		s, err := BuildSilver(ctx, w, SilverOptions{Kind: k, SourceFiles: MonthFiles(k, opts.Month),
 			BronzeNamespace: opts.BronzeNamespace, Namespace: opts.SilverNamespace, Now: now, BatchID: batchID})
 		res.Silver[k] = s

@@ -49,17 +49,20 @@ type SilverOptions struct {
 	// Kind is the trip kind of the source files: tlc.Yellow or tlc.Green.
 	Kind tlc.Kind
 	// SourceFiles are the base names of the bronze source files to build
-	// (the values of their rows' _source_file). MonthFiles lists the names
-	// a month's files have.
+	// (the values of their rows' _source_file), each once; a TLC file name
+	// of another kind is refused. Duplicates are looked for across the
+	// files of one build only, so list all of a month's files together
+	// (MonthFiles gives the names they can have; Build does this).
 	SourceFiles []string
 	// BronzeNamespace and Namespace name the namespaces read and written;
 	// empty means DefaultBronzeNamespace and DefaultSilverNamespace.
 	BronzeNamespace, Namespace string
 	// Suite and Schema are the quality gate; nil means tlc.Suite(Kind) and
 	// tlc.QualitySchema(Kind). A row fails the gate when it fails any
-	// expectation or check, when the reader could not convert one of its
-	// values exactly (its _problems), or when its pickup lies outside the
-	// month its file name names.
+	// row-level expectation or check, when the reader could not convert
+	// one of its values exactly (its _problems), or when its pickup lies
+	// outside the month its file name names. Aggregate expectations (a
+	// column mean, a row count) name no rows and gate none.
 	Suite  *quality.Suite
 	Schema *quality.Schema
 	// Now is the build time recorded in the reconciliation table; zero
@@ -71,7 +74,9 @@ type SilverOptions struct {
 
 // Reconciliation is the row count of one source file through the silver
 // build: every bronze row is a silver row, a quarantined row or a
-// duplicate dropped, and the counts are read back from the tables written.
+// duplicate dropped. BronzeRows is counted in the bronze table (and must
+// equal the rows the build read), SilverRows and QuarantinedRows in the
+// snapshots the build wrote; DuplicateRows is what the build dropped.
 type Reconciliation struct {
 	ServiceType     string `json:"service_type"`
 	SourceFile      string `json:"source_file"`
@@ -116,10 +121,10 @@ func MonthFiles(kind tlc.Kind, m tlc.Month) []string {
 // QuarantineSchema). Each table's rows of the files are replaced in one
 // commit (silver first, streamed so that memory stays bounded by a few
 // batches plus the rejected rows, then quarantine), so rebuilding is
-// idempotent and a failed build is completed by running it again. The row counts are
-// then read back from the tables, recorded in ReconciliationTable and
-// checked: a file that does not balance fails the build with
-// ErrUnbalanced.
+// idempotent and a failed build is completed by running it again. The
+// row counts are then read back from the tables (see Reconciliation),
+// recorded in ReconciliationTable and checked: a file that does not
+// balance fails the build with ErrUnbalanced.
 func BuildSilver(ctx context.Context, w *lakehouse.Warehouse, opts SilverOptions) (SilverResult, error) {
 	res := SilverResult{}
 	fail := func(err error) (SilverResult, error) {
@@ -130,6 +135,16 @@ func BuildSilver(ctx context.Context, w *lakehouse.Warehouse, opts SilverOptions
 	}
 	if len(opts.SourceFiles) == 0 {
 		return fail(errors.New("no source files"))
+	}
+	seen := map[string]bool{}
+	for _, f := range opts.SourceFiles {
+		if seen[f] {
+			return fail(fmt.Errorf("source file %s is listed twice", f))
+		}
+		seen[f] = true
+		if k, ok := tripFileKind(f); ok && k != opts.Kind {
+			return fail(fmt.Errorf("source file %s is a %s file, not %s", f, k, opts.Kind))
+		}
 	}
 	g, err := newGate(opts)
 	if err != nil {
@@ -156,6 +171,9 @@ func BuildSilver(ctx context.Context, w *lakehouse.Warehouse, opts SilverOptions
 	if err != nil {
 		return fail(err)
 	}
+	if !hasBronze {
+		return fail(fmt.Errorf("no bronze table %s: ingest the files first", bronze))
+	}
 	var last *silverStream
 	defer func() {
 		if last != nil {
@@ -168,13 +186,13 @@ func BuildSilver(ctx context.Context, w *lakehouse.Warehouse, opts SilverOptions
 		}
 		last = &silverStream{ctx: ctx, w: w, bronze: bronze, g: g, d: newDedup(),
 			bronzeRows: map[string]int64{}, dups: map[string]int64{}, byCheck: map[string]int64{}}
-		if hasBronze {
-			last.files = opts.SourceFiles
-		}
+		last.files = opts.SourceFiles
 		last.refs.Store(1)
 		return last, nil
 	}
-	files := lakehouse.In(ColSourceFile, opts.SourceFiles...)
+	// The rows of these files of this service: yellow and green share the
+	// silver tables.
+	files := lakehouse.And(lakehouse.Eq(ColServiceType, string(opts.Kind)), lakehouse.In(ColSourceFile, opts.SourceFiles...))
 	if res.Silver, err = w.ReplaceWhereStream(ctx, silverName, files, open); err != nil {
 		return fail(err)
 	}
@@ -184,13 +202,23 @@ func BuildSilver(ctx context.Context, w *lakehouse.Warehouse, opts SilverOptions
 	res.QuarantinedByCheck = last.byCheck
 	var unbalanced []string
 	for _, file := range opts.SourceFiles {
-		r := Reconciliation{ServiceType: string(opts.Kind), SourceFile: file, BronzeRows: last.bronzeRows[file], DuplicateRows: last.dups[file]}
-		one := lakehouse.ScanOptions{Filter: lakehouse.Eq(ColSourceFile, file), Columns: []string{ColSourceRow}}
-		if r.SilverRows, err = w.Count(ctx, silverName, one); err != nil {
+		r := Reconciliation{ServiceType: string(opts.Kind), SourceFile: file, DuplicateRows: last.dups[file]}
+		one := lakehouse.Eq(ColSourceFile, file)
+		mine := lakehouse.And(lakehouse.Eq(ColServiceType, string(opts.Kind)), one)
+		// Every count is read back from a table, silver and quarantine at
+		// the snapshots this build wrote; the bronze rows the build
+		// streamed must be the rows bronze holds.
+		if r.BronzeRows, err = w.Count(ctx, bronze, lakehouse.ScanOptions{Filter: one, Columns: []string{ColSourceRow}}); err != nil {
 			return fail(err)
 		}
-		if r.QuarantinedRows, err = w.Count(ctx, quarantineName, one); err != nil {
+		if r.SilverRows, err = w.Count(ctx, silverName, lakehouse.ScanOptions{Filter: mine, Columns: []string{ColSourceRow}, SnapshotID: res.Silver.ID}); err != nil {
 			return fail(err)
+		}
+		if r.QuarantinedRows, err = w.Count(ctx, quarantineName, lakehouse.ScanOptions{Filter: mine, Columns: []string{ColSourceRow}, SnapshotID: res.Quarantine.ID}); err != nil {
+			return fail(err)
+		}
+		if streamed := last.bronzeRows[file]; streamed != r.BronzeRows {
+			unbalanced = append(unbalanced, fmt.Sprintf("%s: the build read %d bronze rows, bronze holds %d", file, streamed, r.BronzeRows))
 		}
 		if !r.Balanced() {
 			unbalanced = append(unbalanced, fmt.Sprintf("%s: bronze %d != silver %d + quarantine %d + duplicates %d",
@@ -366,6 +394,12 @@ func (g *gate) pass(rec arrow.RecordBatch, file string, d *dedup) (out passed, e
 		return out, err
 	}
 	defer split.Release()
+	defer func() {
+		if err != nil && out.quarantined != nil {
+			out.quarantined.Release()
+			out.quarantined = nil
+		}
+	}()
 	out.byCheck = split.FailuresByCheck
 
 	if out.quarantined, err = concatProjected(g.mem, g.quarantine, split.Rejected, g.kind); err != nil {
@@ -515,6 +549,19 @@ func problemFailures(rec arrow.RecordBatch) []quality.RowFailure {
 		out = append(out, quality.RowFailure{Check: "exact_conversion(" + col + ")", Column: col, Rows: byColumn[col]})
 	}
 	return out
+}
+
+// tripFileName matches the TLC's file names, "yellow_tripdata_2024-01.parquet".
+var tripFileName = regexp.MustCompile(`^([a-z]+)_tripdata_`)
+
+// tripFileKind is the kind a TLC file name names; false for other names.
+func tripFileKind(file string) (tlc.Kind, bool) {
+	m := tripFileName.FindStringSubmatch(file)
+	if m == nil {
+		return "", false
+	}
+	k, err := tlc.ParseKind(m[1])
+	return k, err == nil
 }
 
 var fileMonth = regexp.MustCompile(`_(\d{4}-\d{2})\.`)

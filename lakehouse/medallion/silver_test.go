@@ -270,9 +270,73 @@ func TestBuildSilverErrors(t *testing.T) {
 	if _, err := medallion.BuildSilver(ctx, w, medallion.SilverOptions{Kind: tlc.Yellow}); err == nil {
 		t.Fatal("no files: no error")
 	}
+	// No bronze table yet: refused rather than emptying silver.
+	if _, err := medallion.BuildSilver(ctx, w, medallion.SilverOptions{Kind: tlc.Yellow, SourceFiles: []string{"yellow_tripdata_2024-05.parquet"}}); err == nil || !strings.Contains(err.Error(), "bronze.yellow_trips") {
+		t.Fatalf("no bronze table: %v", err)
+	}
+	path := genFile(t, tlc.Yellow, 1, 500, 5, ".parquet")
+	if _, err := medallion.IngestBronze(ctx, w, path, medallion.BronzeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Base(path)
+	if _, err := medallion.BuildSilver(ctx, w, medallion.SilverOptions{Kind: tlc.Yellow, SourceFiles: []string{file}}); err != nil {
+		t.Fatal(err)
+	}
+	silverRows := count(t, w, medallion.SilverTable(""), lakehouse.ScanOptions{})
+	for _, tc := range []struct {
+		name string
+		opts medallion.SilverOptions
+		want string
+	}{
+		{"file of another kind", medallion.SilverOptions{Kind: tlc.Green, SourceFiles: []string{file}}, "is a yellow file"},
+		{"file listed twice", medallion.SilverOptions{Kind: tlc.Yellow, SourceFiles: []string{file, file}}, "listed twice"},
+	} {
+		if _, err := medallion.BuildSilver(ctx, w, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error saying %q", tc.name, err, tc.want)
+		}
+	}
+	if got := count(t, w, medallion.SilverTable(""), lakehouse.ScanOptions{}); got != silverRows {
+		t.Fatalf("refused builds changed silver from %d to %d rows", silverRows, got)
+	}
 	// A file never ingested builds to nothing, and balances.
 	res, err := medallion.BuildSilver(ctx, w, medallion.SilverOptions{Kind: tlc.Yellow, SourceFiles: []string{"yellow_tripdata_2024-05.parquet"}})
 	if err != nil || len(res.Files) != 1 || res.Files[0].BronzeRows != 0 || !res.Files[0].Balanced() {
 		t.Fatalf("missing file: %+v %v", res, err)
+	}
+	if got := count(t, w, medallion.SilverTable(""), lakehouse.ScanOptions{}); got != silverRows {
+		t.Fatalf("building another file changed silver from %d to %d rows", silverRows, got)
+	}
+}
+
+// Yellow and green files of the same name share the silver tables without
+// replacing each other's rows.
+func TestBuildSilverSameNameBothKinds(t *testing.T) {
+	w := openWarehouse(t, lakehouse.Config{Warehouse: t.TempDir()})
+	ctx := testContext(t)
+	for i, k := range []tlc.Kind{tlc.Yellow, tlc.Green} {
+		path := filepath.Join(t.TempDir(), "trips.parquet")
+		if _, err := tlc.GenerateFile(ctx, tlc.GenerateConfig{Kind: k, Year: 2024, Month: 1, Rows: 400, Seed: uint64(i + 1)}, path); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := medallion.IngestBronze(ctx, w, path, medallion.BronzeOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	perKind := map[tlc.Kind]int64{}
+	for _, k := range []tlc.Kind{tlc.Yellow, tlc.Green, tlc.Yellow} {
+		res, err := medallion.BuildSilver(ctx, w, medallion.SilverOptions{Kind: k, SourceFiles: []string{"trips.parquet"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := res.Files[0]; r.BronzeRows != 400 || !r.Balanced() {
+			t.Fatalf("%s: %+v", k, r)
+		}
+		perKind[k] = res.Files[0].SilverRows
+	}
+	for k, want := range perKind {
+		got := count(t, w, medallion.SilverTable(""), lakehouse.ScanOptions{Filter: lakehouse.Eq(medallion.ColServiceType, string(k))})
+		if got != want || got == 0 {
+			t.Errorf("%s: %d silver rows, want %d", k, got, want)
+		}
 	}
 }
