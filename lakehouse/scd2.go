@@ -64,14 +64,12 @@ func (w *Warehouse) RunSnapshot(ctx context.Context, name string, cfg snapshot.C
 		return fail(err)
 	}
 	if !exists {
-		created, err := w.firstSnapshotRun(ctx, name, cfg, source, now, &run)
-		if err != nil {
+		// Create the table from the first run's schema; the rows go in
+		// through the same commit path as every later run, so that two
+		// first runs racing cannot both insert every key.
+		if run.Created, err = w.createSnapshotTable(ctx, name, cfg, source, now); err != nil {
 			return fail(err)
 		}
-		if created {
-			return run, nil
-		}
-		// Another writer created the table meanwhile: run against it.
 	}
 	meta := cfg.MetaColumns.WithDefaults()
 	current := IsNull(meta.ValidTo)
@@ -130,10 +128,10 @@ func (w *Warehouse) RunSnapshot(ctx context.Context, name string, cfg snapshot.C
 	return run, nil
 }
 
-// firstSnapshotRun creates table name and appends the first run's rows. It
-// returns false, with no error, when another writer created the table
-// first.
-func (w *Warehouse) firstSnapshotRun(ctx context.Context, name string, cfg snapshot.Config, source []arrow.RecordBatch, now time.Time, run *SnapshotRun) (bool, error) {
+// createSnapshotTable creates table name with the columns a first run of
+// source gives (the source columns, then the meta columns). It returns
+// false, with no error, when another writer created the table first.
+func (w *Warehouse) createSnapshotTable(ctx context.Context, name string, cfg snapshot.Config, source []arrow.RecordBatch, now time.Time) (bool, error) {
 	res, err := snapshot.Apply(cfg, nil, source, now)
 	if err != nil {
 		return false, err
@@ -148,12 +146,6 @@ func (w *Warehouse) firstSnapshotRun(ctx context.Context, name string, cfg snaps
 		}
 		return false, err
 	}
-	run.Created, run.Stats = true, res.Stats
-	snap, err := w.Append(ctx, name, []arrow.RecordBatch{res.Inserts})
-	if err != nil {
-		return false, err
-	}
-	run.Committed, run.Snapshot = res.Inserts.NumRows() > 0, snap
 	return true, nil
 }
 
