@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
 
 	"github.com/magnumopus/opus/lakehouse/snapshot"
@@ -75,7 +76,19 @@ func (w *Warehouse) RunSnapshot(ctx context.Context, name string, cfg snapshot.C
 	meta := cfg.MetaColumns.WithDefaults()
 	current := IsNull(meta.ValidTo)
 	if cfg.ValidToCurrent != nil {
-		current = Or(current, Eq(meta.ValidTo, naiveMicros(*cfg.ValidToCurrent)))
+		// The stored value is the wall clock for a timestamp column and the
+		// instant for a timestamptz one, as snapshot.Apply writes them.
+		sc, err := w.Schema(ctx, name)
+		if err != nil {
+			return fail(err)
+		}
+		vtc := naiveMicros(*cfg.ValidToCurrent)
+		if f, ok := sc.FieldsByName(meta.ValidTo); ok {
+			if ts, ok := f[0].Type.(*arrow.TimestampType); ok && ts.TimeZone != "" {
+				vtc = iceberg.Timestamp(cfg.ValidToCurrent.UnixMicro())
+			}
+		}
+		current = Or(current, Eq(meta.ValidTo, vtc))
 	}
 	snap, err := w.commit(ctx, "snapshot into", name, func(tbl *table.Table, txn *table.Transaction) error {
 		cur, err := readAll(ctx, tbl, name, ScanOptions{Filter: current})

@@ -271,3 +271,48 @@ func TestRunSnapshotRacing(t *testing.T) {
 		}
 	})
 }
+
+// A zoned meta timestamp (the updated_at column is timestamptz) stores
+// dbt_valid_to_current as an instant, and later runs must find the current
+// versions by that instant whatever zone ValidToCurrent is given in.
+func TestRunSnapshotZonedValidToCurrent(t *testing.T) {
+	w := openWarehouse(t, lakehouse.Config{Warehouse: t.TempDir()})
+	ctx := testContext(t)
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	far := time.Date(9999, 12, 31, 0, 0, 0, 0, ny)
+	cfg := snapshot.Config{UniqueKey: []string{"id"}, Strategy: snapshot.StrategyTimestamp, UpdatedAt: "updated_at", ValidToCurrent: &far}
+	zoned := &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	batch := func(ids []int64, updated []time.Time) arrow.RecordBatch {
+		sc := arrow.NewSchema([]arrow.Field{
+			{Name: "id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+			{Name: "updated_at", Type: zoned, Nullable: true},
+		}, nil)
+		b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+		defer b.Release()
+		for i, id := range ids {
+			b.Field(0).(*array.Int64Builder).Append(id)
+			b.Field(1).(*array.TimestampBuilder).Append(arrow.Timestamp(updated[i].UnixMicro()))
+		}
+		rec := b.NewRecordBatch()
+		t.Cleanup(rec.Release)
+		return rec
+	}
+	t1 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	t2 := t1.AddDate(0, 0, 1)
+	if _, err := w.RunSnapshot(ctx, "dims.zoned", cfg, []arrow.RecordBatch{batch([]int64{1, 2}, []time.Time{t1, t1})}, t1); err != nil {
+		t.Fatal(err)
+	}
+	run, err := w.RunSnapshot(ctx, "dims.zoned", cfg, []arrow.RecordBatch{batch([]int64{1, 2}, []time.Time{t2, t1})}, t2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Stats.Changed != 1 || run.Stats.Unchanged != 1 || run.Stats.New != 0 {
+		t.Fatalf("second run: %+v (current versions not found by their valid_to?)", run.Stats)
+	}
+	if n := count(t, w, "dims.zoned", lakehouse.ScanOptions{}); n != 3 {
+		t.Fatalf("%d versions, want 3", n)
+	}
+}

@@ -24,8 +24,8 @@ type buildReport struct {
 
 // runBuild implements "lakehouse build": silver then gold for one month,
 // from the bronze files of that month (medallion.Build), after snapshotting
-// the dimensions when -dimensions is set. Gold boroughs come from the
-// current versions of dims.taxi_zones when that table exists.
+// the dimensions when -dimensions is set. Gold boroughs come from
+// dims.taxi_zones as of the month's start, when that table exists.
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs, common := newFlagSet("build", buildSynopsis, stderr)
 	monthFlag := fs.String("month", "", "pickup `month` to build, YYYY-MM (required)")
@@ -75,7 +75,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 			return err
 		}
 	}
-	zones, err := medallion.CurrentZones(ctx, w, "")
+	zones, err := medallion.ZonesAsOf(ctx, w, "", month.Start())
 	if err != nil {
 		return err
 	}

@@ -74,12 +74,12 @@ func runLakehouse(ctx context.Context, c config, files []string, stderr io.Write
 	if err := snapshotDimensions(ctx, w, c, &rep); err != nil {
 		return rep, err
 	}
-	zones, err := currentZones(c)
-	if err != nil {
-		return rep, err
-	}
 	for _, m := range slices.SortedFunc(maps.Keys(months), func(a, b tlc.Month) int { return a.Compare(b) }) {
 		start := time.Now()
+		zones, err := medallion.ZonesAsOf(ctx, w, "", m.Start()) // the month's boroughs
+		if err != nil {
+			return rep, err
+		}
 		res, err := medallion.Build(ctx, w, medallion.BuildOptions{Month: m, Zones: zones})
 		if err != nil {
 			return rep, err
@@ -146,14 +146,6 @@ func snapshotDimensions(ctx context.Context, w *lakehouse.Warehouse, c config, r
 		rep.Dimensions[name] = dimensionReport{Versions: all, Current: cur}
 	}
 	return nil
-}
-
-// currentZones is the lookup the gold marts use for boroughs.
-func currentZones(c config) (*tlc.Zones, error) {
-	if c.zones != "" {
-		return tlc.LoadZonesFile(c.zones)
-	}
-	return tlc.SyntheticZones(2024)
 }
 
 // fileMonth is the month a TLC file name names.

@@ -89,12 +89,12 @@ func SnapshotDictionary(ctx context.Context, w *lakehouse.Warehouse, ns string, 
 }
 
 // applyDimension runs one snapshot of rec into dimension name at time at,
-// unless the dimension already holds a version valid from a later time:
+// unless a run at a later time already changed the dimension:
 // dbt would then close that newer version at an earlier time and revive the
 // older values, writing history backwards. Such a run is skipped: it
 // commits nothing and its Stats are zero.
 func applyDimension(ctx context.Context, w *lakehouse.Warehouse, name, key string, rec arrow.RecordBatch, at time.Time) (lakehouse.SnapshotRun, error) {
-	latest, ok, err := latestValidFrom(ctx, w, name)
+	latest, ok, err := latestRun(ctx, w, name)
 	if err != nil {
 		return lakehouse.SnapshotRun{Table: name}, err
 	}
@@ -105,15 +105,18 @@ func applyDimension(ctx context.Context, w *lakehouse.Warehouse, name, key strin
 	return w.RunSnapshot(ctx, name, dimensionConfig(key), []arrow.RecordBatch{rec}, at)
 }
 
-// latestValidFrom returns the newest dbt_valid_from of dimension name, as
-// a UTC time; false when the table does not exist or is empty.
-func latestValidFrom(ctx context.Context, w *lakehouse.Warehouse, name string) (time.Time, bool, error) {
+// latestRun returns the newest time a run of dimension name recorded, in
+// dbt_valid_from, dbt_valid_to or dbt_updated_at (a run that only deleted
+// keys leaves its time in dbt_valid_to alone), as a UTC time; false when
+// the table does not exist or holds no time.
+func latestRun(ctx context.Context, w *lakehouse.Warehouse, name string) (time.Time, bool, error) {
 	exists, err := w.TableExists(ctx, name)
 	if err != nil || !exists {
 		return time.Time{}, false, err
 	}
 	meta := snapshot.DefaultMetaNames()
-	rdr, err := w.Scan(ctx, name, lakehouse.ScanOptions{Columns: []string{meta.ValidFrom}})
+	cols := []string{meta.ValidFrom, meta.ValidTo, meta.UpdatedAt}
+	rdr, err := w.Scan(ctx, name, lakehouse.ScanOptions{Columns: cols})
 	if err != nil {
 		return time.Time{}, false, err
 	}
@@ -121,13 +124,16 @@ func latestValidFrom(ctx context.Context, w *lakehouse.Warehouse, name string) (
 	var latest arrow.Timestamp
 	found := false
 	for rdr.Next() {
-		from, ok := rdr.RecordBatch().Column(0).(*array.Timestamp)
-		if !ok {
-			return time.Time{}, false, fmt.Errorf("medallion: %s: %s is not a timestamp", name, meta.ValidFrom)
-		}
-		for i := range from.Len() {
-			if from.IsValid(i) && (!found || from.Value(i) > latest) {
-				latest, found = from.Value(i), true
+		rec := rdr.RecordBatch()
+		for c := range int(rec.NumCols()) {
+			ts, ok := rec.Column(c).(*array.Timestamp)
+			if !ok {
+				return time.Time{}, false, fmt.Errorf("medallion: %s: %s is not a timestamp", name, rec.Schema().Field(c).Name)
+			}
+			for i := range ts.Len() {
+				if ts.IsValid(i) && (!found || ts.Value(i) > latest) {
+					latest, found = ts.Value(i), true
+				}
 			}
 		}
 	}
@@ -138,34 +144,95 @@ func latestValidFrom(ctx context.Context, w *lakehouse.Warehouse, name string) (
 }
 
 // CurrentZones reads the current versions of the taxi zone dimension in
-// namespace ns as a lookup table, for the gold marts' boroughs. It returns
-// nil, and no error, when the dimension does not exist yet.
+// namespace ns as a lookup table. It returns nil, and no error, when the
+// dimension does not exist yet.
 func CurrentZones(ctx context.Context, w *lakehouse.Warehouse, ns string) (*tlc.Zones, error) {
+	return readZones(ctx, w, ns, nil)
+}
+
+// ZonesAsOf reads the taxi zone dimension in namespace ns as the lookup
+// table in force at t: each zone's version valid at t (dbt_valid_from <= t
+// < dbt_valid_to), or, for a zone first recorded after t, its earliest
+// version (the oldest lookup known stands in for the months before it). A
+// zone deleted before t is left out. The gold marts of a month use the
+// lookup as of the month's start, so rebuilding an old month keeps that
+// month's boroughs. It returns nil, and no error, when the dimension does
+// not exist yet.
+func ZonesAsOf(ctx context.Context, w *lakehouse.Warehouse, ns string, t time.Time) (*tlc.Zones, error) {
+	return readZones(ctx, w, ns, &t)
+}
+
+// readZones reads the zone dimension's current versions (asOf nil) or the
+// versions in force at *asOf.
+func readZones(ctx context.Context, w *lakehouse.Warehouse, ns string, asOf *time.Time) (*tlc.Zones, error) {
 	name := DimensionTable(ns, ZonesDimension)
 	ok, err := w.TableExists(ctx, name)
 	if err != nil || !ok {
 		return nil, err
 	}
-	rdr, err := w.Scan(ctx, name, lakehouse.ScanOptions{Filter: lakehouse.IsNull("dbt_valid_to"),
-		Columns: []string{"location_id", "borough", "zone", "service_zone"}})
+	meta := snapshot.DefaultMetaNames()
+	opts := lakehouse.ScanOptions{Columns: []string{"location_id", "borough", "zone", "service_zone", meta.ValidFrom, meta.ValidTo}}
+	if asOf == nil {
+		opts.Filter = lakehouse.IsNull(meta.ValidTo)
+	}
+	rdr, err := w.Scan(ctx, name, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer rdr.Release()
-	var zs []tlc.Zone
+	type version struct {
+		zone     tlc.Zone
+		from, to int64
+		open     bool // no valid_to
+	}
+	chosen := map[int32]version{}
+	past := map[int32]bool{} // the key has a version from before t
+	var at int64
+	if asOf != nil {
+		at = asOf.UTC().UnixMicro()
+	}
 	for rdr.Next() {
 		rec := rdr.RecordBatch()
 		id, ok := rec.Column(0).(*array.Int32)
-		if !ok {
-			return nil, fmt.Errorf("medallion: %s: location_id is %s, want int32", name, rec.Column(0).DataType())
+		from, ok2 := rec.Column(4).(*array.Timestamp)
+		to, ok3 := rec.Column(5).(*array.Timestamp)
+		if !ok || !ok2 || !ok3 {
+			return nil, fmt.Errorf("medallion: %s: unexpected column types %s", name, rec.Schema())
 		}
-		str := func(c, i int) string { return rec.Column(c).ValueStr(i) }
+		str := func(c, i int) string {
+			if rec.Column(c).IsNull(i) {
+				return ""
+			}
+			return rec.Column(c).ValueStr(i)
+		}
 		for i := range id.Len() {
-			zs = append(zs, tlc.Zone{LocationID: id.Value(i), Borough: str(1, i), Zone: str(2, i), ServiceZone: str(3, i)})
+			v := version{zone: tlc.Zone{LocationID: id.Value(i), Borough: str(1, i), Zone: str(2, i), ServiceZone: str(3, i)},
+				from: int64(from.Value(i)), to: int64(to.Value(i)), open: to.IsNull(i)}
+			old, seen := chosen[v.zone.LocationID]
+			if v.from <= at {
+				past[v.zone.LocationID] = true
+			}
+			switch {
+			case asOf == nil:
+				chosen[v.zone.LocationID] = v
+			case v.from <= at && (v.open || at < v.to):
+				chosen[v.zone.LocationID] = v // in force at t
+			case seen && old.from <= at && (old.open || at < old.to):
+				// keep the version in force
+			case v.from > at && (!seen || (old.from > at && v.from < old.from)):
+				chosen[v.zone.LocationID] = v // earliest version after t, so far
+			}
 		}
 	}
 	if err := rdr.Err(); err != nil {
 		return nil, fmt.Errorf("medallion: read %s: %w", name, err)
+	}
+	zs := make([]tlc.Zone, 0, len(chosen))
+	for id, v := range chosen {
+		if asOf != nil && v.from > at && past[id] {
+			continue // deleted before t, back only later
+		}
+		zs = append(zs, v.zone)
 	}
 	z, err := tlc.NewZones(zs)
 	if err != nil {

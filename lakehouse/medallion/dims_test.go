@@ -195,3 +195,57 @@ func scanStrings(t *testing.T, w *lakehouse.Warehouse, name, col string, opts la
 	}
 	return out
 }
+
+func TestZonesAsOf(t *testing.T) {
+	w := openWarehouse(t, lakehouse.Config{Warehouse: t.TempDir()})
+	ctx := testContext(t)
+	z2023, _ := tlc.SyntheticZones(2023)
+	z2024, _ := tlc.SyntheticZones(2024)
+	var without5 []tlc.Zone
+	for z := range z2024.All() {
+		if z.LocationID != 5 {
+			without5 = append(without5, z)
+		}
+	}
+	z2025, err := tlc.NewZones(without5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(y int, m time.Month) time.Time { return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC) }
+	for _, run := range []struct {
+		zones *tlc.Zones
+		at    time.Time
+	}{{z2023, day(2023, 1)}, {z2024, day(2024, 1)}, {z2025, day(2025, 1)}} {
+		if _, err := medallion.SnapshotZones(ctx, w, "", run.zones, run.at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		n    int
+		zone string // of 265
+		has5 bool
+	}{
+		{day(2020, 1), 265, zoneName(z2023, 265), true}, // before any lookup: the earliest
+		{day(2023, 6), 265, zoneName(z2023, 265), true},
+		{day(2024, 1), 265, zoneName(z2024, 265), true},
+		{day(2024, 12), 265, zoneName(z2024, 265), true},
+		{day(2025, 2), 264, zoneName(z2024, 265), false}, // 5 was deleted in 2025
+	} {
+		z, err := medallion.ZonesAsOf(ctx, w, "", tc.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, has5 := z.Lookup(5)
+		if z.Len() != tc.n || zoneName(z, 265) != tc.zone || has5 != tc.has5 {
+			t.Errorf("as of %s: %d zones, 265 %q, zone 5 %v; want %d, %q, %v",
+				tc.at.Format(time.DateOnly), z.Len(), zoneName(z, 265), has5, tc.n, tc.zone, tc.has5)
+		}
+	}
+	// The 2025 run only deleted a zone; a lookup dated before it is still
+	// older than the dimension, and skipped.
+	late, err := medallion.SnapshotZones(ctx, w, "", z2024, day(2024, 6))
+	if err != nil || late.Committed {
+		t.Fatalf("a 2024 lookup after the 2025 deletion: %+v %v", late, err)
+	}
+}

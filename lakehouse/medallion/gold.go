@@ -235,12 +235,19 @@ func (g *goldAggregates) add(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 	for i := range int(rec.NumRows()) {
 		g.rows++
 		st := service.Value(i)
-		g.pickups[hourKey{st, floorDiv(int64(pick.Value(i)), microsPerHour) * microsPerHour, pu.Value(i)}]++
-		g.dropoffs[hourKey{st, floorDiv(int64(drop.Value(i)), microsPerHour) * microsPerHour, do.Value(i)}]++
+		// Silver's month filter guarantees the pickup time; zones and the
+		// dropoff time may be null under a custom quality gate, and such a
+		// trip is left out of the counts it cannot be placed in.
+		if pu.IsValid(i) {
+			g.pickups[hourKey{st, floorDiv(int64(pick.Value(i)), microsPerHour) * microsPerHour, pu.Value(i)}]++
+		}
+		if do.IsValid(i) && drop.IsValid(i) {
+			g.dropoffs[hourKey{st, floorDiv(int64(drop.Value(i)), microsPerHour) * microsPerHour, do.Value(i)}]++
+		}
 
 		k := revenueKey{service: st, date: date.Value(i), vendor: vendor.Value(i), vendorV: vendor.IsValid(i),
 			payment: pay.Value(i), paymntV: pay.IsValid(i)}
-		if g.zones != nil {
+		if g.zones != nil && pu.IsValid(i) {
 			if z, ok := g.zones.Lookup(pu.Value(i)); ok {
 				k.borough, k.hasBorough = z.Borough, true
 			}
@@ -251,15 +258,17 @@ func (g *goldAggregates) add(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 			g.revenue[k] = r
 		}
 		r.trips++
-		r.passengers += int64(pass.Value(i)) // null reads as 0
-		r.distance += dist.Value(i)
-		r.fare += fare.Value(i)
-		r.tip += tip.Value(i)
-		r.tolls += tolls.Value(i)
-		r.total += total.Value(i)
+		if pass.IsValid(i) {
+			r.passengers += int64(pass.Value(i))
+		}
+		addValid(&r.distance, dist, i)
+		addValid(&r.fare, fare, i)
+		addValid(&r.tip, tip, i)
+		addValid(&r.tolls, tolls, i)
+		addValid(&r.total, total, i)
 
 		secs := dur.Value(i)
-		if secs < TrainingMinSeconds || secs > TrainingMaxSeconds || dist.IsNull(i) || dist.Value(i) <= 0 ||
+		if dur.IsNull(i) || pu.IsNull(i) || do.IsNull(i) || secs < TrainingMinSeconds || secs > TrainingMaxSeconds || dist.IsNull(i) || dist.Value(i) <= 0 ||
 			dist.Value(i) > TrainingMaxMiles || speed.IsNull(i) || speed.Value(i) > TrainingMaxMPH {
 			continue
 		}
@@ -284,6 +293,14 @@ func (g *goldAggregates) add(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 	return out, nil
 }
 
+// addValid adds a's value at i to sum unless it is null.
+func addValid(sum *float64, a *array.Float64, i int) {
+	if a.IsValid(i) {
+		*sum += a.Value(i)
+	}
+}
+
+// appendInt32 appends a's value at i to b, null when it is null.
 func appendInt32(b *array.Int32Builder, a *array.Int32, i int) {
 	if a.IsNull(i) {
 		b.AppendNull()
@@ -345,7 +362,8 @@ func (g *goldAggregates) hourlyBatch(mem memory.Allocator) arrow.RecordBatch {
 // borough (of the pickup zone; null without a zone lookup), vendor_id,
 // payment_type, service_type, then trips, passengers and the sums of
 // trip_distance, fare_amount, tip_amount, tolls_amount and total_amount
-// (nulls count as 0).
+// (null values are left out of the sums: passengers sums the known
+// passenger counts, so divide it by trips only where counts are complete).
 func RevenueSchema() *arrow.Schema {
 	f64, i64, i32, str := arrow.PrimitiveTypes.Float64, arrow.PrimitiveTypes.Int64, arrow.PrimitiveTypes.Int32, arrow.BinaryTypes.String
 	return arrow.NewSchema([]arrow.Field{
@@ -418,8 +436,9 @@ func (g *goldAggregates) revenueBatch(mem memory.Allocator) arrow.RecordBatch {
 // pickup_day_of_week, pickup_month, is_weekend, pu_location_id,
 // do_location_id, trip_distance, passenger_count, vendor_id and
 // ratecode_id, and the target duration_seconds. It keeps the silver trips
-// of TrainingMinSeconds to TrainingMaxSeconds, more than 0 and at most
-// TrainingMaxMiles, at no more than TrainingMaxMPH, in silver's order.
+// with both zones, of TrainingMinSeconds to TrainingMaxSeconds, more than
+// 0 and at most TrainingMaxMiles, at no more than TrainingMaxMPH, in
+// silver's order.
 func TrainingSchema() *arrow.Schema {
 	i32 := arrow.PrimitiveTypes.Int32
 	return arrow.NewSchema([]arrow.Field{
