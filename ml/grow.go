@@ -1,0 +1,225 @@
+package ml
+
+import (
+	"math"
+	"slices"
+)
+
+// leaf is a leaf of the tree being grown: its node, its rows (a segment of
+// grower.rows), stats, histogram, depth, output bounds and best split.
+type leaf struct {
+	node       int32
+	begin, end int
+	stats      nodeStats
+	hist       histogram
+	depth      int
+	bounds     bounds
+	out        float64 // raw output
+	best       split
+}
+
+// grower grows one tree on binned data.
+type grower struct {
+	p       *Params
+	data    *binnedData
+	hb      *histBuilder
+	sp      splitter
+	allowed []bool // features this tree may split on
+	rows    []int32
+	g, h    []float64
+	free    []histogram // histograms to reuse
+	scratch []int32     // partition buffer
+}
+
+func (gr *grower) newHist() histogram {
+	if n := len(gr.free); n > 0 {
+		h := gr.free[n-1]
+		gr.free = gr.free[:n-1]
+		return h
+	}
+	return make(histogram, gr.data.histLen)
+}
+
+func (gr *grower) release(h histogram) {
+	if h != nil {
+		gr.free = append(gr.free, h)
+	}
+}
+
+// statsOf sums a histogram's first feature (every row is in one of its
+// bins).
+func (gr *grower) statsOf(h histogram) nodeStats {
+	var s nodeStats
+	f0 := gr.data.mappers[0]
+	for _, b := range h[:f0.nbins+1] {
+		s = s.add(b)
+	}
+	return s
+}
+
+// grow grows a tree on gr.rows and returns it with its leaves, whose
+// segments of gr.rows say which rows each holds.
+func (gr *grower) grow() (*Tree, []*leaf) {
+	p := gr.p
+	t := &Tree{}
+	root := &leaf{begin: 0, end: len(gr.rows), bounds: unbounded, hist: gr.newHist()}
+	gr.hb.build(root.hist, gr.rows, gr.g, gr.h)
+	root.stats = gr.statsOf(root.hist)
+	root.out = gr.sp.output(root.stats, p.LambdaL2, unbounded)
+	root.node = t.addNode(p.LearningRate*root.out, root.stats.h, root.stats.n)
+	gr.evaluate(root)
+	leaves := []*leaf{root}
+	maxLeaves := p.NumLeaves
+	if maxLeaves <= 0 {
+		maxLeaves = math.MaxInt
+	}
+	if p.Growth == GrowDepthWise {
+		level := []*leaf{root}
+		for len(level) > 0 && len(leaves) < maxLeaves {
+			var next []*leaf
+			for _, l := range level {
+				if len(leaves) >= maxLeaves || !l.best.valid() {
+					continue
+				}
+				a, b := gr.split(t, l)
+				leaves = replaceLeaf(leaves, l, a, b)
+				next = append(next, a, b)
+			}
+			level = next
+		}
+	} else {
+		for len(leaves) < maxLeaves {
+			var pick *leaf
+			for _, l := range leaves {
+				if l.best.valid() && (pick == nil || l.best.gain > pick.best.gain) {
+					pick = l
+				}
+			}
+			if pick == nil {
+				break
+			}
+			a, b := gr.split(t, pick)
+			leaves = replaceLeaf(leaves, pick, a, b)
+		}
+	}
+	for _, l := range leaves {
+		gr.release(l.hist)
+		l.hist = nil
+	}
+	return t, leaves
+}
+
+func replaceLeaf(leaves []*leaf, old, a, b *leaf) []*leaf {
+	i := slices.Index(leaves, old)
+	leaves[i] = a
+	return append(leaves, b)
+}
+
+// evaluate finds l's best split unless l may not split.
+func (gr *grower) evaluate(l *leaf) {
+	l.best = split{feature: -1}
+	if gr.p.MaxDepth > 0 && l.depth >= gr.p.MaxDepth {
+		return
+	}
+	if l.stats.n < 2*int64(gr.p.MinDataInLeaf) || l.stats.n < 2 {
+		return
+	}
+	l.best = gr.sp.best(l.hist, l.stats, l.bounds, gr.allowed)
+}
+
+// split splits leaf l by its best split: it partitions l's rows, sets the
+// node's split, adds the two children and evaluates their splits.
+func (gr *grower) split(t *Tree, l *leaf) (*leaf, *leaf) {
+	s := l.best
+	m := gr.data.mappers[s.feature]
+	mid := gr.partition(l.begin, l.end, &s)
+	lr := gr.p.LearningRate
+
+	n := l.node
+	t.Feature[n] = int32(s.feature)
+	t.DefaultLeft[n] = s.missingLeft
+	t.Gain[n] = s.gain
+	if s.categorical {
+		t.Categorical[n] = true
+		var cats []int32
+		for k, left := range s.leftBins {
+			if left {
+				cats = append(cats, m.binCat[k])
+			}
+		}
+		slices.Sort(cats)
+		t.CatStart[n] = int32(len(t.Categories))
+		t.CatLen[n] = int32(len(cats))
+		t.Categories = append(t.Categories, cats...)
+	} else {
+		t.Threshold[n] = m.upper[s.bin]
+	}
+
+	bl, br := l.bounds, l.bounds
+	if !s.categorical {
+		switch gr.sp.monotone(s.feature) {
+		case 1:
+			mid := (s.outL + s.outR) / 2
+			bl.hi, br.lo = math.Min(bl.hi, mid), math.Max(br.lo, mid)
+		case -1:
+			mid := (s.outL + s.outR) / 2
+			bl.lo, br.hi = math.Max(bl.lo, mid), math.Min(br.hi, mid)
+		}
+	}
+	a := &leaf{begin: l.begin, end: mid, stats: s.left, depth: l.depth + 1, bounds: bl, out: s.outL}
+	b := &leaf{begin: mid, end: l.end, stats: s.right, depth: l.depth + 1, bounds: br, out: s.outR}
+	a.node = t.addNode(lr*a.out, a.stats.h, a.stats.n)
+	b.node = t.addNode(lr*b.out, b.stats.h, b.stats.n)
+	t.Left[n], t.Right[n] = a.node, b.node
+
+	// Histogram subtraction: build the smaller child, derive the larger.
+	small, large := a, b
+	if b.end-b.begin < a.end-a.begin {
+		small, large = b, a
+	}
+	small.hist = gr.newHist()
+	gr.hb.build(small.hist, gr.rows[small.begin:small.end], gr.g, gr.h)
+	large.hist = l.hist // reuse the parent's buffer
+	subtractHist(large.hist, l.hist, small.hist)
+	l.hist = nil
+	gr.evaluate(a)
+	gr.evaluate(b)
+	return a, b
+}
+
+// partition reorders rows[begin:end] so that the rows going left come
+// first, and returns where the right ones start.
+func (gr *grower) partition(begin, end int, s *split) int {
+	f, F := s.feature, gr.data.features
+	bins := gr.data.bins
+	miss := uint8(gr.data.mappers[f].missingBin())
+	goLeft := func(r int32) bool {
+		b := bins[int(r)*F+f]
+		if b == miss {
+			return s.missingLeft
+		}
+		if s.categorical {
+			return s.leftBins[b]
+		}
+		return int(b) <= s.bin
+	}
+	// A stable partition through a scratch buffer keeps each side in row
+	// order, so histograms read bins and gradients front to back and their
+	// chunk sums do not depend on the order splits happened in.
+	rows := gr.rows[begin:end]
+	if cap(gr.scratch) < len(rows) {
+		gr.scratch = make([]int32, len(gr.rows))
+	}
+	right := gr.scratch[:0]
+	i := 0
+	for _, r := range rows {
+		if goLeft(r) {
+			rows[i] = r
+			i++
+		} else {
+			right = append(right, r)
+		}
+	}
+	copy(rows[i:], right)
+	return begin + i
+}

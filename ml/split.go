@@ -1,0 +1,202 @@
+package ml
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// nodeStats are a node's gradient and hessian sums and row count.
+type nodeStats struct {
+	g, h float64
+	n    int64
+}
+
+func (a nodeStats) sub(b nodeStats) nodeStats { return nodeStats{a.g - b.g, a.h - b.h, a.n - b.n} }
+func (a nodeStats) add(b histBin) nodeStats   { return nodeStats{a.g + b.g, a.h + b.h, a.n + b.n} }
+
+// bounds are the output range monotone constraints leave a node.
+type bounds struct{ lo, hi float64 }
+
+var unbounded = bounds{math.Inf(-1), math.Inf(1)}
+
+// split is a candidate split of a node.
+type split struct {
+	feature     int
+	gain        float64
+	bin         int  // numeric: bins <= bin go left
+	missingLeft bool // where the missing bin (and unseen missing values) go
+	categorical bool
+	leftBins    []bool // categorical: the value bins that go left
+	left, right nodeStats
+	outL, outR  float64 // raw outputs, before the learning rate
+}
+
+func (s *split) valid() bool { return s.feature >= 0 && s.gain > 0 }
+
+// splitter finds the best split of a node from its histogram.
+type splitter struct {
+	p    *Params
+	data *binnedData
+}
+
+// thresholdL1 is LightGBM's ThresholdL1: the gradient sum shrunk by l1.
+func thresholdL1(g, l1 float64) float64 {
+	r := math.Max(math.Abs(g)-l1, 0)
+	if g < 0 {
+		return -r
+	}
+	return r
+}
+
+// output is the loss-minimizing output of a node, capped by MaxDeltaStep
+// and kept within b.
+func (s *splitter) output(st nodeStats, l2 float64, b bounds) float64 {
+	out := -thresholdL1(st.g, s.p.LambdaL1) / (st.h + l2)
+	if m := s.p.MaxDeltaStep; m > 0 && math.Abs(out) > m {
+		out = math.Copysign(m, out)
+	}
+	return math.Min(math.Max(out, b.lo), b.hi)
+}
+
+// gainOf is the loss reduction of giving a node output out.
+func (s *splitter) gainOf(st nodeStats, l2, out float64) float64 {
+	return -(2*thresholdL1(st.g, s.p.LambdaL1)*out + (st.h+l2)*out*out)
+}
+
+// fits reports whether a child meets the leaf-size bounds.
+func (s *splitter) fits(st nodeStats) bool {
+	return st.n >= int64(s.p.MinDataInLeaf) && st.h >= s.p.MinSumHessianInLeaf
+}
+
+// best returns the best split of a node with stats parent, histogram hist
+// and output bounds b over the features allowed.
+func (s *splitter) best(hist histogram, parent nodeStats, b bounds, allowed []bool) split {
+	best := split{feature: -1}
+	for f, m := range s.data.mappers {
+		if !allowed[f] || m.nbins < 2 && !m.categorical {
+			continue
+		}
+		var c split
+		if m.categorical {
+			c = s.bestCategorical(f, hist, parent, b)
+		} else {
+			c = s.bestNumeric(f, hist, parent, b)
+		}
+		if c.feature >= 0 && (best.feature < 0 || c.gain > best.gain) {
+			best = c
+		}
+	}
+	return best
+}
+
+func (s *splitter) monotone(f int) int {
+	if f < len(s.p.MonotoneConstraints) {
+		return s.p.MonotoneConstraints[f]
+	}
+	return 0
+}
+
+func (s *splitter) bestNumeric(f int, hist histogram, parent nodeStats, b bounds) split {
+	m := s.data.mappers[f]
+	off := s.data.offsets[f]
+	bins := hist[off : off+m.nbins]
+	miss := hist[off+m.nbins]
+	l2 := s.p.LambdaL2
+	parentGain := s.gainOf(parent, l2, s.output(parent, l2, b))
+	mono := s.monotone(f)
+	best := split{feature: -1}
+	try := func(k int, left nodeStats, missingLeft bool) {
+		right := parent.sub(left)
+		if !s.fits(left) || !s.fits(right) {
+			return
+		}
+		outL, outR := s.output(left, l2, b), s.output(right, l2, b)
+		if mono > 0 && outL > outR || mono < 0 && outL < outR {
+			return
+		}
+		gain := s.gainOf(left, l2, outL) + s.gainOf(right, l2, outR) - parentGain
+		if gain <= s.p.MinGainToSplit || (best.feature >= 0 && gain <= best.gain) {
+			return
+		}
+		best = split{feature: f, gain: gain, bin: k, missingLeft: missingLeft, left: left, right: right, outL: outL, outR: outR}
+	}
+	var cum nodeStats
+	for k := 0; k < m.nbins-1; k++ {
+		cum = cum.add(bins[k])
+		if miss.n > 0 {
+			try(k, cum, false)
+			try(k, cum.add(miss), true)
+		} else {
+			try(k, cum, false)
+		}
+	}
+	if best.feature >= 0 && miss.n == 0 {
+		// No missing value reached this node in training: send unseen
+		// ones where most of the hessian went.
+		best.missingLeft = best.left.h >= best.right.h
+	}
+	return best
+}
+
+func (s *splitter) bestCategorical(f int, hist histogram, parent nodeStats, b bounds) split {
+	m := s.data.mappers[f]
+	off := s.data.offsets[f]
+	l2 := s.p.LambdaL2 + s.p.CatL2
+	parentGain := s.gainOf(parent, l2, s.output(parent, l2, b))
+	var used []int
+	for k := range m.nbins {
+		if k != m.otherBin && hist[off+k].n > 0 {
+			used = append(used, k)
+		}
+	}
+	best := split{feature: -1}
+	try := func(left nodeStats, bins []int) {
+		right := parent.sub(left)
+		if !s.fits(left) || !s.fits(right) {
+			return
+		}
+		outL, outR := s.output(left, l2, b), s.output(right, l2, b)
+		gain := s.gainOf(left, l2, outL) + s.gainOf(right, l2, outR) - parentGain
+		if gain <= s.p.MinGainToSplit || (best.feature >= 0 && gain <= best.gain) {
+			return
+		}
+		lb := make([]bool, m.nbins)
+		for _, k := range bins {
+			lb[k] = true
+		}
+		best = split{feature: f, gain: gain, categorical: true, leftBins: lb, left: left, right: right, outL: outL, outR: outR}
+	}
+	if len(used) <= s.p.MaxCatToOneHot {
+		for _, k := range used {
+			try(nodeStats{}.add(hist[off+k]), []int{k})
+		}
+		return best
+	}
+	// LightGBM's many-vs-many split: categories with enough rows, sorted
+	// by their smoothed gradient ratio; the best prefix from either end
+	// goes left.
+	var groups []int
+	for _, k := range used {
+		if hist[off+k].n >= int64(s.p.MinDataPerGroup) {
+			groups = append(groups, k)
+		}
+	}
+	ratio := func(k int) float64 { return hist[off+k].g / (hist[off+k].h + s.p.CatSmooth) }
+	slices.SortStableFunc(groups, func(a, b int) int { return cmp.Compare(ratio(a), ratio(b)) })
+	maxK := min(s.p.MaxCatThreshold, (len(groups)+1)/2)
+	for _, dir := range []int{1, -1} {
+		var cum nodeStats
+		var bins []int
+		for i := range maxK {
+			k := groups[i]
+			if dir < 0 {
+				k = groups[len(groups)-1-i]
+			}
+			cum = cum.add(hist[off+k])
+			bins = append(bins, k)
+			try(cum, bins)
+		}
+	}
+	return best
+}
