@@ -170,12 +170,13 @@ func newCategoricalBins(values []float64, maxBin int) *binMapper {
 	return b
 }
 
-// binnedData is a dataset's bins, row-major: rows x features bytes.
+// binnedData is a dataset's bins, a column of bytes per feature: rows x
+// features bytes in all.
 type binnedData struct {
 	rows, features int
-	bins           []uint8
+	cols           [][]uint8
 	mappers        []*binMapper
-	offsets        []int // feature f's histogram bins start at offsets[f]; nbins+1 each
+	offsets        []int // feature f's histogram bins start at offsets[f]: 256 each
 	histLen        int
 }
 
@@ -191,15 +192,18 @@ func binDataset(d *Dataset, maxBin int, seed uint64) *binnedData {
 		} else {
 			bd.mappers[j] = newNumericBins(d.cols[j], maxBin, rng)
 		}
+		// A full 256 bins per feature: indexing by a byte then needs no
+		// bounds check in the histogram loop.
 		bd.offsets[j] = bd.histLen
-		bd.histLen += bd.mappers[j].nbins + 1
+		bd.histLen += 256
 	}
-	bd.bins = make([]uint8, bd.rows*bd.features)
+	bd.cols = make([][]uint8, bd.features)
 	for j, m := range bd.mappers {
-		col := d.cols[j]
-		for i, v := range col {
-			bd.bins[i*bd.features+j] = m.bin(v)
+		col := make([]uint8, bd.rows)
+		for i, v := range d.cols[j] {
+			col[i] = m.bin(v)
 		}
+		bd.cols[j] = col
 	}
 	return bd
 }

@@ -3,6 +3,8 @@ package ml
 import (
 	"math"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // leaf is a leaf of the tree being grown: its node, its rows (a segment of
@@ -29,6 +31,7 @@ type grower struct {
 	g, h    []float64
 	free    []histogram // histograms to reuse
 	scratch []int32     // partition buffer
+	mask    []bool      // partition decisions
 }
 
 func (gr *grower) newHist() histogram {
@@ -187,39 +190,112 @@ func (gr *grower) split(t *Tree, l *leaf) (*leaf, *leaf) {
 	return a, b
 }
 
+// partitionBlock is the row block partition works in, in parallel for
+// large nodes.
+const partitionBlock = 1 << 12
+
 // partition reorders rows[begin:end] so that the rows going left come
-// first, and returns where the right ones start.
+// first, each side keeping its row order, and returns where the right
+// ones start. Keeping row order means histograms read bins and gradients
+// front to back, and their chunk sums do not depend on split history.
 func (gr *grower) partition(begin, end int, s *split) int {
-	f, F := s.feature, gr.data.features
-	bins := gr.data.bins
+	f := s.feature
+	col := gr.data.cols[f]
 	miss := uint8(gr.data.mappers[f].missingBin())
-	goLeft := func(r int32) bool {
-		b := bins[int(r)*F+f]
-		if b == miss {
-			return s.missingLeft
+	var leftBin [256]bool
+	for b := range 256 {
+		switch {
+		case b == int(miss):
+			leftBin[b] = s.missingLeft
+		case s.categorical:
+			leftBin[b] = b < len(s.leftBins) && s.leftBins[b]
+		default:
+			leftBin[b] = b <= s.bin
 		}
-		if s.categorical {
-			return s.leftBins[b]
-		}
-		return int(b) <= s.bin
 	}
-	// A stable partition through a scratch buffer keeps each side in row
-	// order, so histograms read bins and gradients front to back and their
-	// chunk sums do not depend on the order splits happened in.
 	rows := gr.rows[begin:end]
-	if cap(gr.scratch) < len(rows) {
+	if cap(gr.scratch) < len(gr.rows) {
 		gr.scratch = make([]int32, len(gr.rows))
 	}
-	right := gr.scratch[:0]
-	i := 0
-	for _, r := range rows {
-		if goLeft(r) {
-			rows[i] = r
-			i++
-		} else {
-			right = append(right, r)
+	scratch := gr.scratch[:len(rows)]
+	nblocks := (len(rows) + partitionBlock - 1) / partitionBlock
+	if nblocks == 1 || gr.p.Threads == 1 {
+		i, k := 0, 0
+		for _, r := range rows {
+			if leftBin[col[r]] {
+				rows[i] = r
+				i++
+			} else {
+				scratch[k] = r
+				k++
+			}
 		}
+		copy(rows[i:], scratch[:k])
+		return begin + i
 	}
-	copy(rows[i:], right)
-	return begin + i
+	// Two passes over blocks: count each block's left rows, then place
+	// every row at its block's offset on its side.
+	lefts := make([]int, nblocks+1)
+	if cap(gr.mask) < len(gr.rows) {
+		gr.mask = make([]bool, len(gr.rows))
+	}
+	mask := gr.mask[:len(rows)]
+	gr.parallel(nblocks, func(bk int) {
+		n := 0
+		lo := bk * partitionBlock
+		for i, r := range rows[lo:min(lo+partitionBlock, len(rows))] {
+			left := leftBin[col[r]]
+			mask[lo+i] = left
+			n += boolInt(left) // branch-free: sides are a coin toss to the predictor
+		}
+		lefts[bk+1] = n
+	})
+	for bk := range nblocks {
+		lefts[bk+1] += lefts[bk]
+	}
+	nleft := lefts[nblocks]
+	gr.parallel(nblocks, func(bk int) {
+		lo := bk * partitionBlock
+		li, ri := lefts[bk], nleft+lo-lefts[bk]
+		// (Writing both places and advancing one would avoid the branch,
+		// but the spare write can land in a neighbouring block's range.)
+		for i, r := range rows[lo:min(lo+partitionBlock, len(rows))] {
+			if mask[lo+i] {
+				scratch[li] = r
+				li++
+			} else {
+				scratch[ri] = r
+				ri++
+			}
+		}
+	})
+	copy(rows, scratch)
+	return begin + nleft
+}
+
+// boolInt is 1 for true, 0 for false.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// parallel runs fn(0..n-1) on up to Threads goroutines.
+func (gr *grower) parallel(n int, fn func(i int)) {
+	workers := min(gr.p.Threads, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -1,6 +1,9 @@
 package ml
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // histBin accumulates the gradients, hessians and row count of one bin.
 type histBin struct {
@@ -12,94 +15,107 @@ type histBin struct {
 // binnedData.offsets[f] (its value bins, then its missing bin).
 type histogram []histBin
 
-// histChunkRows is the row chunk histograms are summed over. Chunks are
-// fixed by row count, not by thread, and added in chunk order, so a
+// histBuilder builds node histograms, one feature per goroutine at a
+// time. Every bin is summed in row order whatever goroutine does it, so a
 // histogram's floating-point sums, and with them the trained model, are
-// the same whatever the number of threads.
-const histChunkRows = 1 << 14
-
-// histBuilder builds node histograms on a fixed number of goroutines.
+// the same for any number of threads.
 type histBuilder struct {
-	data    *binnedData
-	threads int
-	pool    sync.Pool // of histogram, for chunk partials
+	data      *binnedData
+	threads   int
+	constHess float64   // > 0 when every hessian is this value (the histogram then skips them)
+	og, oh    []float64 // the node's gradients and hessians in row order
 }
 
 func newHistBuilder(data *binnedData, threads int) *histBuilder {
-	hb := &histBuilder{data: data, threads: max(threads, 1)}
-	hb.pool.New = func() any { return make(histogram, data.histLen) }
-	return hb
+	return &histBuilder{data: data, threads: max(threads, 1)}
 }
 
-// build fills out (zeroed here) with the histogram of rows, reading
-// gradients and hessians g and h by row.
+// parallelRows is the node size below which one goroutine builds the
+// whole histogram: spreading less work costs more than it saves.
+const parallelRows = 2048
+
+// build fills out with the histogram of rows, reading gradients and
+// hessians g and h by row.
 func (hb *histBuilder) build(out histogram, rows []int32, g, h []float64) {
 	clear(out)
-	nchunks := (len(rows) + histChunkRows - 1) / histChunkRows
-	if nchunks <= 1 || hb.threads == 1 {
-		// One goroutine, still chunk by chunk so that sums match the
-		// parallel path.
-		if nchunks <= 1 {
-			hb.accumulate(out, rows, g, h)
-			return
+	// Gather the node's gradients once: every feature then reads them in
+	// order instead of at random.
+	if cap(hb.og) < len(g) {
+		hb.og = make([]float64, len(g))
+		hb.oh = make([]float64, len(g))
+	}
+	hb.og, hb.oh = hb.og[:len(rows)], hb.oh[:len(rows)]
+	gather := func(lo, hi int) {
+		for i, r := range rows[lo:hi] {
+			hb.og[lo+i] = g[r]
 		}
-		part := hb.pool.Get().(histogram)
-		for c := range nchunks {
-			clear(part)
-			hb.accumulate(part, rows[c*histChunkRows:min((c+1)*histChunkRows, len(rows))], g, h)
-			addHist(out, part)
+		if hb.constHess == 0 {
+			for i, r := range rows[lo:hi] {
+				hb.oh[lo+i] = h[r]
+			}
 		}
-		hb.pool.Put(part)
+	}
+	if len(rows) < parallelRows || hb.threads == 1 {
+		gather(0, len(rows))
+	} else {
+		parallelRange(len(rows), hb.threads, gather)
+	}
+	F := hb.data.features
+	if len(rows) < parallelRows || hb.threads == 1 {
+		for j := range F {
+			hb.feature(out, j, rows)
+		}
 		return
 	}
-	parts := make([]histogram, nchunks)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	next := make(chan int, nchunks)
-	for c := range nchunks {
-		next <- c
-	}
-	close(next)
-	for range min(hb.threads, nchunks) {
+	for range min(hb.threads, F) {
 		wg.Go(func() {
-			for c := range next {
-				part := hb.pool.Get().(histogram)
-				clear(part)
-				hb.accumulate(part, rows[c*histChunkRows:min((c+1)*histChunkRows, len(rows))], g, h)
-				parts[c] = part
+			for {
+				j := int(next.Add(1) - 1)
+				if j >= F {
+					return
+				}
+				hb.feature(out, j, rows)
 			}
 		})
 	}
 	wg.Wait()
-	for _, part := range parts {
-		addHist(out, part)
-		hb.pool.Put(part)
-	}
 }
 
-// accumulate adds rows into out, row by row over all features (the row's
-// gradient and hessian are read once for every feature).
-func (hb *histBuilder) accumulate(out histogram, rows []int32, g, h []float64) {
-	f := hb.data.features
-	bins, offsets := hb.data.bins, hb.data.offsets
-	for _, r := range rows {
-		gr, hr := g[r], h[r]
-		rowBins := bins[int(r)*f : int(r)*f+f]
-		for j, b := range rowBins {
-			hbin := &out[offsets[j]+int(b)]
-			hbin.g += gr
-			hbin.h += hr
-			hbin.n++
+// feature fills feature j's part of out.
+func (hb *histBuilder) feature(out histogram, j int, rows []int32) {
+	hf := (*[256]histBin)(out[hb.data.offsets[j] : hb.data.offsets[j]+256])
+	col := hb.data.cols[j]
+	og := hb.og[:len(rows)]
+	if c := hb.constHess; c > 0 {
+		for i, r := range rows {
+			e := &hf[col[r]]
+			e.g += og[i]
+			e.n++
 		}
+		for k := range hf {
+			hf[k].h = float64(hf[k].n) * c
+		}
+		return
+	}
+	oh := hb.oh[:len(rows)]
+	for i, r := range rows {
+		e := &hf[col[r]]
+		e.g += og[i]
+		e.h += oh[i]
+		e.n++
 	}
 }
 
-// addHist adds b into a.
-func addHist(a, b histogram) {
-	for i := range a {
-		a[i].g += b[i].g
-		a[i].h += b[i].h
-		a[i].n += b[i].n
+// parallelRange splits [0, n) into one contiguous range per goroutine.
+func parallelRange(n, threads int, fn func(lo, hi int)) {
+	step := (n + threads - 1) / threads
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += step {
+		wg.Go(func() { fn(lo, min(lo+step, n)) })
 	}
+	wg.Wait()
 }
 
 // subtractHist sets out = parent - child: the sibling's histogram, without

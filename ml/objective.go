@@ -112,6 +112,15 @@ func (o *objective) gradients(y, w, score, g, h []float64) {
 	}
 }
 
+// constantHessian reports whether every unweighted hessian is 1.
+func (o *objective) constantHessian() bool {
+	switch o.name {
+	case ObjectiveL2, ObjectiveL1, ObjectiveHuber, ObjectiveQuantile:
+		return true
+	}
+	return false
+}
+
 // refitsLeaves reports whether leaf outputs are replaced after a tree is
 // grown: for l1 and quantile the gradient step is only a direction, and
 // the loss-minimizing leaf value is a quantile of the leaf's residuals

@@ -79,6 +79,9 @@ func Train(ctx context.Context, train *Dataset, valid []EvalSet, params Params) 
 	}
 	gr := &grower{p: &p, data: data, hb: newHistBuilder(data, p.Threads), sp: splitter{p: &p, data: data},
 		g: make([]float64, n), h: make([]float64, n), allowed: make([]bool, train.NumFeatures())}
+	if train.Weights == nil && obj.constantHessian() {
+		gr.hb.constHess = 1
+	}
 	rng := rand.New(rand.NewPCG(p.Seed, 0x6b6f6f7374))
 	hist := &History{Metrics: map[string]map[string][]float64{}}
 	es := newEarlyStopper(p, valid, metrics)
@@ -94,7 +97,13 @@ func Train(ctx context.Context, train *Dataset, valid []EvalSet, params Params) 
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("ml: train: round %d: %w", round, err)
 		}
-		obj.gradients(train.Labels, train.Weights, score, gr.g, gr.h)
+		parallelRange(n, p.Threads, func(lo, hi int) {
+			var w []float64
+			if train.Weights != nil {
+				w = train.Weights[lo:hi]
+			}
+			obj.gradients(train.Labels[lo:hi], w, score[lo:hi], gr.g[lo:hi], gr.h[lo:hi])
+		})
 		// Rows: bagging redraws the bag every BaggingFreq rounds.
 		if p.BaggingFraction < 1 && p.BaggingFreq > 0 {
 			if round%p.BaggingFreq == 0 || bag == nil {
@@ -122,12 +131,13 @@ func Train(ctx context.Context, train *Dataset, valid []EvalSet, params Params) 
 			}
 		}
 		// Scores: the bag's rows by their leaves, the others by the tree.
-		for _, l := range leaves {
+		gr.parallel(len(leaves), func(i int) {
+			l := leaves[i]
 			v := tree.Value[l.node]
 			for _, r := range gr.rows[l.begin:l.end] {
 				score[r] += v
 			}
-		}
+		})
 		if len(gr.rows) < n {
 			for i := range n {
 				if !inBag[i] {
