@@ -84,7 +84,7 @@ func (gr *grower) grow() (*Tree, []*leaf) {
 				if len(leaves) >= maxLeaves || !l.best.valid() {
 					continue
 				}
-				a, b := gr.split(t, l)
+				a, b := gr.split(t, l, len(leaves)+1 >= maxLeaves)
 				leaves = replaceLeaf(leaves, l, a, b)
 				next = append(next, a, b)
 			}
@@ -101,7 +101,7 @@ func (gr *grower) grow() (*Tree, []*leaf) {
 			if pick == nil {
 				break
 			}
-			a, b := gr.split(t, pick)
+			a, b := gr.split(t, pick, len(leaves)+1 >= maxLeaves)
 			leaves = replaceLeaf(leaves, pick, a, b)
 		}
 	}
@@ -118,13 +118,18 @@ func replaceLeaf(leaves []*leaf, old, a, b *leaf) []*leaf {
 	return append(leaves, b)
 }
 
-// evaluate finds l's best split unless l may not split.
+// mayGrow reports whether leaf l may still be split: below the depth cap
+// and with rows enough for two children.
+func (gr *grower) mayGrow(l *leaf) bool {
+	return (gr.p.MaxDepth <= 0 || l.depth < gr.p.MaxDepth) &&
+		l.stats.n >= 2*int64(gr.p.MinDataInLeaf) && l.stats.n >= 2
+}
+
+// evaluate finds l's best split unless l may not split (or has no
+// histogram, having been judged unsplittable before).
 func (gr *grower) evaluate(l *leaf) {
 	l.best = split{feature: -1}
-	if gr.p.MaxDepth > 0 && l.depth >= gr.p.MaxDepth {
-		return
-	}
-	if l.stats.n < 2*int64(gr.p.MinDataInLeaf) || l.stats.n < 2 {
+	if l.hist == nil || !gr.mayGrow(l) {
 		return
 	}
 	l.best = gr.sp.best(l.hist, l.stats, l.bounds, gr.allowed)
@@ -132,7 +137,7 @@ func (gr *grower) evaluate(l *leaf) {
 
 // split splits leaf l by its best split: it partitions l's rows, sets the
 // node's split, adds the two children and evaluates their splits.
-func (gr *grower) split(t *Tree, l *leaf) (*leaf, *leaf) {
+func (gr *grower) split(t *Tree, l *leaf, lastSplit bool) (*leaf, *leaf) {
 	s := l.best
 	m := gr.data.mappers[s.feature]
 	mid := gr.partition(l.begin, l.end, &s)
@@ -175,15 +180,24 @@ func (gr *grower) split(t *Tree, l *leaf) (*leaf, *leaf) {
 	b.node = t.addNode(lr*b.out, b.stats.h, b.stats.n)
 	t.Left[n], t.Right[n] = a.node, b.node
 
-	// Histogram subtraction: build the smaller child, derive the larger.
+	// Histogram subtraction: build the smaller child, derive the larger;
+	// none for a child that can never split (at the depth cap, too few
+	// rows, or no leaf left to grow into).
 	small, large := a, b
 	if b.end-b.begin < a.end-a.begin {
 		small, large = b, a
 	}
-	small.hist = gr.newHist()
-	gr.hb.build(small.hist, gr.rows[small.begin:small.end], gr.g, gr.h)
-	large.hist = l.hist // reuse the parent's buffer
-	subtractHist(large.hist, l.hist, small.hist)
+	last := lastSplit
+	if (gr.mayGrow(small) || gr.mayGrow(large)) && !last {
+		small.hist = gr.newHist()
+		gr.hb.build(small.hist, gr.rows[small.begin:small.end], gr.g, gr.h)
+		if gr.mayGrow(large) {
+			large.hist = l.hist // reuse the parent's buffer
+			subtractHist(large.hist, l.hist, small.hist)
+			l.hist = nil
+		}
+	}
+	gr.release(l.hist)
 	l.hist = nil
 	gr.evaluate(a)
 	gr.evaluate(b)
