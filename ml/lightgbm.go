@@ -55,6 +55,7 @@ func ReadLightGBMText(r io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ml: read LightGBM model: %w", err)
 	}
+	m.Compile()
 	return m, nil
 }
 

@@ -23,8 +23,9 @@ const (
 
 // Model is a trained gradient-boosted ensemble: a base score plus the sum
 // of its trees' outputs gives the raw score, which the objective's link
-// maps to a prediction (identity, or exp for poisson and tweedie). A
-// Model is not modified by prediction and is safe for concurrent use.
+// maps to a prediction (identity, or exp for poisson and tweedie).
+// Prediction does not modify a Model and is safe for concurrent use; see
+// Compile for the fast layout models predict with.
 type Model struct {
 	// FeatureNames names the features, in column order.
 	FeatureNames []string
@@ -43,6 +44,9 @@ type Model struct {
 	// prediction uses (the best round found by early stopping); zero means
 	// all trees.
 	BestIteration int
+
+	// pred is the trees compiled for prediction (see Compile).
+	pred *predictor
 }
 
 // ObjectiveParams are the parameters of the objectives that have some.
@@ -75,6 +79,9 @@ func (m *Model) numTrees() int {
 // output. x holds one value per feature, NaN for missing. It allocates
 // nothing.
 func (m *Model) PredictRaw(x []float64) float64 {
+	if p := m.pred; p != nil && len(p.roots) == len(m.Trees) {
+		return m.BaseScore + p.raw(x, m.numTrees())
+	}
 	s := m.BaseScore
 	for i := range m.numTrees() {
 		s += m.Trees[i].Predict(x)

@@ -167,6 +167,7 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("ml: read model JSON: %w", err)
 	}
 	*m = out
+	m.Compile()
 	return nil
 }
 

@@ -162,6 +162,7 @@ func Train(ctx context.Context, train *Dataset, valid []EvalSet, params Params) 
 	if es.enabled() {
 		model.BestIteration = hist.BestIteration
 	}
+	model.Compile()
 	return model, hist, nil
 }
 

@@ -445,6 +445,7 @@ func ReadXGBoostJSON(r io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ml: read XGBoost JSON: %w", err)
 	}
+	m.Compile()
 	return m, nil
 }
 
