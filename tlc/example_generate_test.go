@@ -43,9 +43,9 @@ func ExampleAppendTrips() {
 			t.DropoffDatetime.Sub(t.PickupDatetime).Minutes(), t.FareAmount, t.TotalAmount)
 	}
 	// Output:
-	// 2024-01-07 13:00:26 132 ->  79 14.04 mi 63.0 min fare 70.00 total 87.61
-	// 2024-01-08 17:14:00  87 -> 107  3.42 mi 20.4 min fare 20.50 total 31.36
-	// 2024-01-30 18:54:49 237 -> 161  1.98 mi 18.9 min fare 16.30 total 27.70
+	// 2024-01-07 13:00:26 132 ->  79 14.04 mi 83.6 min fare 70.00 total 87.61
+	// 2024-01-08 17:14:00  87 -> 107  3.42 mi 19.6 min fare 19.80 total 30.55
+	// 2024-01-30 18:54:49 237 -> 161  1.98 mi 20.8 min fare 17.00 total 28.56
 }
 
 func ExampleGenerateFile() {

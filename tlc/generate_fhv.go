@@ -68,7 +68,7 @@ func (g *Generator) fhvhv() FHVHVTrip {
 	}
 	pu, do := g.dem.trip(rng)
 	miles := z.distance(rng, pu, do)
-	d := p.duration(rng, miles, t.PickupDatetime)
+	d := p.duration(rng, miles, t.PickupDatetime, pu, do)
 	t.PULocationID, t.DOLocationID = valid(pu), valid(do)
 	t.DropoffDatetime = t.PickupDatetime.Add(d)
 	t.TripMiles = math.Round(miles*1000) / 1000
@@ -146,7 +146,7 @@ func (g *Generator) fhv() FHVTrip {
 	t.PickupDatetime = p.pickup(rng, g.month, g.days)
 	pu, do := g.dem.trip(rng)
 	miles := g.zones.distance(rng, pu, do)
-	t.DropoffDatetime = t.PickupDatetime.Add(p.duration(rng, miles, t.PickupDatetime))
+	t.DropoffDatetime = t.PickupDatetime.Add(p.duration(rng, miles, t.PickupDatetime, pu, do))
 	t.PULocationID, t.DOLocationID = valid(pu), valid(do)
 	// Shared rides were flagged from mid-2017 until the pandemic.
 	if !g.month.Before(Month{2017, 6}) && g.month.Before(Month{2020, 3}) && rng.Float64() < 0.03 {

@@ -145,6 +145,29 @@ func hourSpeed(h int) float64 {
 		8.9, 8.9, 8.6, 8.4, 8.5, 8.7, 9.2, 10.3, 11.3, 11.8, 12.3, 13.4}[h]
 }
 
+// zoneTraffic is zone z's speed factor: how much faster (above 1) or
+// slower traffic around it moves than distance and hour predict: narrow
+// streets, bridges, a highway exit. Real zones differ this way, which is
+// why duration models gain from knowing the zones and not only the
+// distance between them. The factor is a fixed function of the zone id,
+// lognormal around 1 (sigma 0.2), so medians stay where CALIBRATION.md
+// puts them, and it draws nothing from the trip's random stream.
+func zoneTraffic(z int32) float64 {
+	h := uint64(z)*0x9e3779b97f4a7c15 + 0x7f4a7c15
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	h ^= h >> 31
+	// The sum of four uniforms, centred and scaled to unit variance.
+	var sum float64
+	for range 4 {
+		sum += float64(h&0xffff) / 0xffff
+		h >>= 16
+	}
+	return math.Exp(0.2 * (sum - 2) * math.Sqrt(3))
+}
+
 // pickup draws a pick-up time in month m: a day by the weekday demand,
 // an hour by the hour profile, and a uniform second.
 func (p *profile) pickup(rng *rand.Rand, m Month, days sampler) time.Time {
@@ -165,11 +188,12 @@ func (p *profile) daySampler(m Month) sampler {
 	return newSampler(w)
 }
 
-// duration returns a trip's duration for its distance and start: the
-// hourly speed, faster on weekends and for long (highway) trips, with
+// duration returns a trip's duration for its distance, start and zones:
+// the hourly speed, faster on weekends and for long (highway) trips, set
+// by the traffic of its pick-up and drop-off zones (zoneTraffic), with
 // lognormal noise, plus a minute of loading.
-func (p *profile) duration(rng *rand.Rand, miles float64, t time.Time) time.Duration {
-	v := hourSpeed(t.Hour()) * p.speed
+func (p *profile) duration(rng *rand.Rand, miles float64, t time.Time, pu, do int32) time.Duration {
+	v := hourSpeed(t.Hour()) * p.speed * zoneTraffic(pu) * zoneTraffic(do)
 	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		v *= 1.12
 	}

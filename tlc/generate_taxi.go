@@ -28,7 +28,7 @@ func (g *Generator) taxi() taxiTrip {
 	t.pickup = p.pickup(rng, g.month, g.days)
 	t.pu, t.do = g.dem.trip(rng)
 	t.dist = z.distance(rng, t.pu, t.do)
-	t.dropoff = t.pickup.Add(p.duration(rng, t.dist, t.pickup))
+	t.dropoff = t.pickup.Add(p.duration(rng, t.dist, t.pickup, t.pu, t.do))
 	vendor := int32(1)
 	if rng.Float64() < p.vendor2 {
 		vendor = 2
