@@ -19,8 +19,11 @@
 //     run, Warehouse.RunSnapshot commits it); lakehouse/medallion builds the
 //     TLC bronze, silver (quality gate, quarantine, reconciliation) and gold
 //     layers and the dimension snapshots.
-//   - features, ml: feature pipelines and a gonum-based gradient-boosting
-//     trainer with tuning, tracking and a registry (planned).
+//   - ml: a histogram gradient-boosting trainer (leaf-wise and depth-wise,
+//     categorical splits, six objectives, early stopping), TreeSHAP,
+//     linear baselines, metrics, and model I/O in Opus, XGBoost and
+//     LightGBM formats.
+//   - features: feature pipelines; tuning, tracking and a registry (planned).
 //   - serve, stream: an HTTP prediction service with drift monitoring, and
 //     Kafka streaming with event-time windows (planned).
 //
