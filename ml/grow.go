@@ -30,8 +30,8 @@ type grower struct {
 	rows    []int32
 	g, h    []float64
 	free    []histogram // histograms to reuse
-	scratch []int32     // partition buffer
-	mask    []bool      // partition decisions
+	scratch  []int32 // partition buffers: left rows
+	scratchR []int32 // and right rows
 }
 
 func (gr *grower) newHist() histogram {
@@ -247,43 +247,39 @@ func (gr *grower) partition(begin, end int, s *split) int {
 		copy(rows[i:], scratch[:k])
 		return begin + i
 	}
-	// Two passes over blocks: count each block's left rows, then place
-	// every row at its block's offset on its side.
-	lefts := make([]int, nblocks+1)
-	if cap(gr.mask) < len(gr.rows) {
-		gr.mask = make([]bool, len(gr.rows))
+	// One pass over blocks puts each block's left and right rows, in
+	// order, into its own stretch of two scratch buffers; copies then lay
+	// the blocks' stretches side by side.
+	if cap(gr.scratchR) < len(gr.rows) {
+		gr.scratchR = make([]int32, len(gr.rows))
 	}
-	mask := gr.mask[:len(rows)]
-	gr.parallel(nblocks, func(bk int) {
-		n := 0
-		lo := bk * partitionBlock
-		for i, r := range rows[lo:min(lo+partitionBlock, len(rows))] {
-			left := leftBin[col[r]]
-			mask[lo+i] = left
-			n += boolInt(left) // branch-free: sides are a coin toss to the predictor
-		}
-		lefts[bk+1] = n
-	})
-	for bk := range nblocks {
-		lefts[bk+1] += lefts[bk]
-	}
-	nleft := lefts[nblocks]
+	scratchR := gr.scratchR[:len(rows)]
+	nl := make([]int, nblocks)
 	gr.parallel(nblocks, func(bk int) {
 		lo := bk * partitionBlock
-		li, ri := lefts[bk], nleft+lo-lefts[bk]
-		// (Writing both places and advancing one would avoid the branch,
-		// but the spare write can land in a neighbouring block's range.)
-		for i, r := range rows[lo:min(lo+partitionBlock, len(rows))] {
-			if mask[lo+i] {
+		li, ri := lo, lo
+		for _, r := range rows[lo:min(lo+partitionBlock, len(rows))] {
+			if leftBin[col[r]] {
 				scratch[li] = r
 				li++
 			} else {
-				scratch[ri] = r
+				scratchR[ri] = r
 				ri++
 			}
 		}
+		nl[bk] = li - lo
 	})
-	copy(rows, scratch)
+	nleft := 0
+	for _, k := range nl {
+		nleft += k
+	}
+	li, ri := 0, nleft
+	for bk := range nblocks {
+		lo := bk * partitionBlock
+		hi := min(lo+partitionBlock, len(rows))
+		li += copy(rows[li:], scratch[lo:lo+nl[bk]])
+		ri += copy(rows[ri:], scratchR[lo:lo+(hi-lo)-nl[bk]])
+	}
 	return begin + nleft
 }
 
