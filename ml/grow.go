@@ -235,14 +235,12 @@ func (gr *grower) partition(begin, end int, s *split) int {
 	nblocks := (len(rows) + partitionBlock - 1) / partitionBlock
 	if nblocks == 1 || gr.p.Threads == 1 {
 		i, k := 0, 0
-		for _, r := range rows {
-			if leftBin[col[r]] {
-				rows[i] = r
-				i++
-			} else {
-				scratch[k] = r
-				k++
-			}
+		for _, r := range rows { // branch-free, as below; rows[i] was read already
+			b := boolInt(leftBin[col[r]])
+			rows[i] = r
+			scratch[k] = r
+			i += b
+			k += 1 - b
 		}
 		copy(rows[i:], scratch[:k])
 		return begin + i
@@ -258,14 +256,16 @@ func (gr *grower) partition(begin, end int, s *split) int {
 	gr.parallel(nblocks, func(bk int) {
 		lo := bk * partitionBlock
 		li, ri := lo, lo
+		// Branch-free: the sides are a coin toss to the branch predictor.
+		// Both buffers take the row and one index moves on; the spare write
+		// stays inside this block's stretch (li and ri never pass the rows
+		// read so far).
 		for _, r := range rows[lo:min(lo+partitionBlock, len(rows))] {
-			if leftBin[col[r]] {
-				scratch[li] = r
-				li++
-			} else {
-				scratchR[ri] = r
-				ri++
-			}
+			k := boolInt(leftBin[col[r]])
+			scratch[li] = r
+			scratchR[ri] = r
+			li += k
+			ri += 1 - k
 		}
 		nl[bk] = li - lo
 	})
