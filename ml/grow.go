@@ -22,16 +22,16 @@ type leaf struct {
 
 // grower grows one tree on binned data.
 type grower struct {
-	p       *Params
-	data    *binnedData
-	hb      *histBuilder
-	sp      splitter
-	allowed []bool // features this tree may split on
-	rows    []int32
-	g, h    []float64
-	free    []histogram // histograms to reuse
-	scratch  []int32 // partition buffers: left rows
-	scratchR []int32 // and right rows
+	p        *Params
+	data     *binnedData
+	hb       *histBuilder
+	sp       splitter
+	allowed  []bool // features this tree may split on
+	rows     []int32
+	g, h     []float64
+	free     []histogram // histograms to reuse
+	scratch  []int32     // partition buffers: left rows
+	scratchR []int32     // and right rows
 }
 
 func (gr *grower) newHist() histogram {
