@@ -447,7 +447,7 @@ func TestRemoveOrphanFilesAge(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, w *lakehouse.Warehouse) {
 		st := storeOf(t, w)
 		if st.client != nil {
-			t.Skip("S3 objects cannot be backdated")
+			t.Skip("needs a local warehouse: S3 objects cannot be backdated")
 		}
 		const name = "orphans.aged"
 		createYellow(t, w, name)

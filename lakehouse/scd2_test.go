@@ -280,7 +280,7 @@ func TestRunSnapshotZonedValidToCurrent(t *testing.T) {
 	ctx := testContext(t)
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
-		t.Skip("no time zone database:", err)
+		t.Skip("needs the time zone database:", err)
 	}
 	far := time.Date(9999, 12, 31, 0, 0, 0, 0, ny)
 	cfg := snapshot.Config{UniqueKey: []string{"id"}, Strategy: snapshot.StrategyTimestamp, UpdatedAt: "updated_at", ValidToCurrent: &far}

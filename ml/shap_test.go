@@ -555,13 +555,11 @@ func ExampleModel_Contributions() {
 // random trees, written as an XGBoost JSON model, must give the same
 // contributions up to XGBoost's float32 arithmetic.
 func TestContributionsXGBoost(t *testing.T) {
-	const py = "/usr/bin/python3"
+	const py = ioSystemPython
 	if testing.Short() {
-		t.Skip("short")
+		t.Skip("-short: skips the XGBoost cross-check")
 	}
-	if err := exec.Command(py, "-c", "import xgboost, numpy").Run(); err != nil {
-		t.Skip("no xgboost for " + py)
-	}
+	needXGBoost(t)
 	rng := rand.New(rand.NewPCG(11, 12))
 	dir := t.TempDir()
 	for trial := range 4 {
