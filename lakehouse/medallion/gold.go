@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -177,9 +178,13 @@ type revenueKey struct {
 	vendorV, paymntV bool
 }
 
+// revenue sums a group in hundredths (cents, hundredths of a mile): the
+// TLC records amounts to the cent and distances to the hundredth, and
+// integer sums do not depend on the order silver's rows are scanned in,
+// so a rebuilt month is identical to the bit.
 type revenue struct {
 	trips, passengers                 int64
-	distance, fare, tip, tolls, total float64
+	distance, fare, tip, tolls, total int64
 }
 
 // goldAggregates accumulates one month of silver into the gold tables.
@@ -245,8 +250,13 @@ func (g *goldAggregates) add(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 			g.dropoffs[hourKey{st, floorDiv(int64(drop.Value(i)), microsPerHour) * microsPerHour, do.Value(i)}]++
 		}
 
-		k := revenueKey{service: st, date: date.Value(i), vendor: vendor.Value(i), vendorV: vendor.IsValid(i),
-			payment: pay.Value(i), paymntV: pay.IsValid(i)}
+		k := revenueKey{service: st, date: date.Value(i), vendorV: vendor.IsValid(i), paymntV: pay.IsValid(i)}
+		if k.vendorV { // a null slot's value is undefined: it must not split the group
+			k.vendor = vendor.Value(i)
+		}
+		if k.paymntV {
+			k.payment = pay.Value(i)
+		}
 		if g.zones != nil && pu.IsValid(i) {
 			if z, ok := g.zones.Lookup(pu.Value(i)); ok {
 				k.borough, k.hasBorough = z.Borough, true
@@ -293,10 +303,10 @@ func (g *goldAggregates) add(rec arrow.RecordBatch) (arrow.RecordBatch, error) {
 	return out, nil
 }
 
-// addValid adds a's value at i to sum unless it is null.
-func addValid(sum *float64, a *array.Float64, i int) {
+// addValid adds a's value at i, in hundredths, to sum unless it is null.
+func addValid(sum *int64, a *array.Float64, i int) {
 	if a.IsValid(i) {
-		*sum += a.Value(i)
+		*sum += int64(math.Round(a.Value(i) * 100))
 	}
 }
 
@@ -363,7 +373,8 @@ func (g *goldAggregates) hourlyBatch(mem memory.Allocator) arrow.RecordBatch {
 // payment_type, service_type, then trips, passengers and the sums of
 // trip_distance, fare_amount, tip_amount, tolls_amount and total_amount
 // (null values are left out of the sums: passengers sums the known
-// passenger counts, so divide it by trips only where counts are complete).
+// passenger counts, so divide it by trips only where counts are complete;
+// money and distance are summed exactly in hundredths).
 func RevenueSchema() *arrow.Schema {
 	f64, i64, i32, str := arrow.PrimitiveTypes.Float64, arrow.PrimitiveTypes.Int64, arrow.PrimitiveTypes.Int32, arrow.BinaryTypes.String
 	return arrow.NewSchema([]arrow.Field{
@@ -424,8 +435,8 @@ func (g *goldAggregates) revenueBatch(mem memory.Allocator) arrow.RecordBatch {
 		b.Field(5).(*array.StringBuilder).Append(k.service)
 		b.Field(6).(*array.Int64Builder).Append(r.trips)
 		b.Field(7).(*array.Int64Builder).Append(r.passengers)
-		for j, v := range []float64{r.distance, r.fare, r.tip, r.tolls, r.total} {
-			b.Field(8 + j).(*array.Float64Builder).Append(v)
+		for j, v := range []int64{r.distance, r.fare, r.tip, r.tolls, r.total} {
+			b.Field(8 + j).(*array.Float64Builder).Append(float64(v) / 100)
 		}
 	}
 	return b.NewRecordBatch()
