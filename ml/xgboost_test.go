@@ -46,7 +46,7 @@ func needXGBoost(t *testing.T) {
 		if os.Getenv("OPUS_TEST_REQUIRE_XGBOOST") != "" { // set by .ci/run: CI must run these
 			t.Fatalf("real XGBoost unavailable: %v", xgbAvailable.err)
 		}
-		t.Skipf("real XGBoost unavailable: %v", xgbAvailable.err)
+		t.Skipf("needs the real XGBoost (Debian python3-xgboost): %v", xgbAvailable.err)
 	}
 }
 
