@@ -108,15 +108,28 @@ func (m *Model) PredictBatch(x mat.Matrix, threads int) ([]float64, error) {
 		return nil, fmt.Errorf("ml: predict: %d columns, the model reads %d features", cols, m.NumFeatures())
 	}
 	out := make([]float64, rows)
+	eachRow(x, threads, func() func(int, []float64) {
+		return func(r int, row []float64) { out[r] = m.Predict(row) }
+	})
+	return out, nil
+}
+
+// eachRow calls a work function for every row r of x, with row holding
+// its values, on up to threads goroutines (<= 0 means GOMAXPROCS), each
+// taking a contiguous range of rows. newWorker is called once per
+// goroutine, so that each keeps its own buffers.
+func eachRow(x mat.Matrix, threads int, newWorker func() func(r int, row []float64)) {
+	rows, cols := x.Dims()
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
 	raw, isRaw := x.(mat.RawMatrixer)
-	chunk := (rows + threads - 1) / max(threads, 1)
+	chunk := max((rows+threads-1)/threads, 1)
 	var wg sync.WaitGroup
-	for lo := 0; lo < rows; lo += max(chunk, 1) {
+	for lo := 0; lo < rows; lo += chunk {
 		hi := min(lo+chunk, rows)
 		wg.Go(func() {
+			work := newWorker()
 			row := make([]float64, cols)
 			for r := lo; r < hi; r++ {
 				if isRaw {
@@ -127,10 +140,9 @@ func (m *Model) PredictBatch(x mat.Matrix, threads int) ([]float64, error) {
 						row[c] = x.At(r, c)
 					}
 				}
-				out[r] = m.Predict(row)
+				work(r, row)
 			}
 		})
 	}
 	wg.Wait()
-	return out, nil
 }

@@ -3,7 +3,6 @@ package ml
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
@@ -295,30 +294,11 @@ func (m *Model) ContributionsBatch(x mat.Matrix, threads int) (*mat.Dense, error
 	e := m.newShapExplainer()
 	out := mat.NewDense(rows, nf+1, nil)
 	dst := out.RawMatrix()
-	if threads <= 0 {
-		threads = runtime.GOMAXPROCS(0)
-	}
-	raw, isRaw := x.(mat.RawMatrixer)
-	chunk := max((rows+threads-1)/threads, 1)
-	var wg sync.WaitGroup
-	for lo := 0; lo < rows; lo += chunk {
-		hi := min(lo+chunk, rows)
-		wg.Go(func() {
-			row := make([]float64, cols)
-			path := make([]pathElement, e.pathLen)
-			for r := lo; r < hi; r++ {
-				if isRaw {
-					rm := raw.RawMatrix()
-					copy(row, rm.Data[r*rm.Stride:r*rm.Stride+cols])
-				} else {
-					for c := range cols {
-						row[c] = x.At(r, c)
-					}
-				}
-				e.explain(row, dst.Data[r*dst.Stride:r*dst.Stride+nf+1], path)
-			}
-		})
-	}
-	wg.Wait()
+	eachRow(x, threads, func() func(int, []float64) {
+		path := make([]pathElement, e.pathLen)
+		return func(r int, row []float64) {
+			e.explain(row, dst.Data[r*dst.Stride:r*dst.Stride+nf+1], path)
+		}
+	})
 	return out, nil
 }
