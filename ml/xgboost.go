@@ -738,17 +738,7 @@ func xgbImportTree(t *Tree, x *xgbTree, w float64, isCat []bool) error {
 		if len(x.SumHessian) > 0 {
 			hess = x.SumHessian[o]
 		}
-		t.Left = append(t.Left, -1)
-		t.Right = append(t.Right, -1)
-		t.Feature = append(t.Feature, -1)
-		t.Threshold = append(t.Threshold, 0)
-		t.DefaultLeft = append(t.DefaultLeft, false)
-		t.Categorical = append(t.Categorical, false)
-		t.CatStart = append(t.CatStart, 0)
-		t.CatLen = append(t.CatLen, 0)
-		t.Value = append(t.Value, 0)
-		t.Gain = append(t.Gain, 0)
-		t.Hessian = append(t.Hessian, hess)
+		t.addNode(0, hess, 0)
 		if lo == -1 {
 			if ro != -1 {
 				return fmt.Errorf("node %d: leaf (left child -1) with right child %d", o, ro)
@@ -809,6 +799,7 @@ func xgbImportTree(t *Tree, x *xgbTree, w float64, isCat []bool) error {
 		// XGBoost sends its listed categories right, a Tree sends them left.
 		t.Left[i], t.Right[i], t.DefaultLeft[i] = r, l, !dl
 	}
+	t.Count = nil // XGBoost records no row counts
 	if len(x.SumHessian) == 0 {
 		t.Hessian = nil
 	}
