@@ -177,7 +177,7 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 		w.db = sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(uri)))
 		if err = w.db.PingContext(ctx); err != nil {
 			_ = w.db.Close()
-			return nil, fmt.Errorf("lakehouse: open PostgreSQL catalog %s: %w", redact(uri), err)
+			return nil, fmt.Errorf("lakehouse: open PostgreSQL catalog %s: %w", RedactURI(uri), err)
 		}
 		w.cat, err = sqlcat.NewCatalog(name, w.db, sqlcat.Postgres, props)
 	case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
@@ -186,7 +186,7 @@ func Open(ctx context.Context, cfg Config) (*Warehouse, error) {
 		props["type"] = "rest"
 		w.cat, err = catalog.Load(ctx, name, props)
 	default:
-		return nil, fmt.Errorf("lakehouse: unsupported catalog URI %q (want empty, sqlite:PATH, postgres://, http:// or https://)", redact(uri))
+		return nil, fmt.Errorf("lakehouse: unsupported catalog URI %q (want empty, sqlite:PATH, postgres://, http:// or https://)", RedactURI(uri))
 	}
 	if err != nil {
 		if w.db != nil {
@@ -272,8 +272,9 @@ func setIf(p iceberg.Properties, k, v string) {
 	}
 }
 
-// redact hides the password of a URI for error messages.
-func redact(uri string) string {
+// RedactURI returns uri with its password, if any, replaced by "xxxxx",
+// for messages and reports.
+func RedactURI(uri string) string {
 	u, err := url.Parse(uri)
 	if err != nil || u.User == nil {
 		return uri

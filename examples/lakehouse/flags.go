@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -115,14 +114,7 @@ func catalogName(uri string) string {
 	if uri == "" {
 		return "(embedded)"
 	}
-	u, err := url.Parse(uri)
-	if err != nil || u.User == nil {
-		return uri
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
+	return lakehouse.RedactURI(uri)
 }
 
 // closeWarehouse closes w, reporting its error through *err when nothing

@@ -30,7 +30,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -165,11 +164,7 @@ func (c config) catalogLabel() string {
 	if c.lake.CatalogURI == "" {
 		return "sqlite (embedded)"
 	}
-	if u, err := url.Parse(c.lake.CatalogURI); err == nil {
-		u.User = nil
-		return u.Redacted()
-	}
-	return "(unparsable URI)"
+	return lakehouse.RedactURI(c.lake.CatalogURI)
 }
 
 // fileReport is one file's JSON line: its summary, then the quality stage.
