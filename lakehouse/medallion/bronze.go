@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -154,8 +153,8 @@ func IngestBronze(ctx context.Context, w *lakehouse.Warehouse, path string, opts
 			r.Close()
 			return nil, fmt.Errorf("the file changed kind from %s to %s while being ingested", kind, r.Kind())
 		}
-		last = &bronzeReader{r: r, meta: meta, sc: sc}
-		last.refs.Store(1)
+		last = &bronzeReader{stream: newStream(sc, func() { r.Close() }), r: r, meta: meta}
+		last.start()
 		return last, nil
 	}
 	snap, err := w.ReplaceWhereStream(ctx, res.Table, lakehouse.Eq(ColSourceFile, file), open)
@@ -169,38 +168,15 @@ func IngestBronze(ctx context.Context, w *lakehouse.Warehouse, path string, opts
 // bronzeReader streams a TLC file as bronze batches: the reader's
 // canonical batches with the ingestion metadata attached.
 type bronzeReader struct {
+	stream
 	r              *tlc.Reader
 	meta           bronzeMeta
-	sc             *arrow.Schema
-	cur            arrow.RecordBatch
-	err            error
 	rows, problems int64
-	refs           atomic.Int64
 }
-
-// Retain adds a reference.
-func (b *bronzeReader) Retain() { b.refs.Add(1) }
-
-// Release drops a reference; the last one closes the file.
-func (b *bronzeReader) Release() {
-	if b.refs.Add(-1) == 0 {
-		if b.cur != nil {
-			b.cur.Release()
-			b.cur = nil
-		}
-		b.r.Close()
-	}
-}
-
-// Schema is BronzeSchema of the file's kind.
-func (b *bronzeReader) Schema() *arrow.Schema { return b.sc }
 
 // Next reads the next batch and attaches its metadata.
 func (b *bronzeReader) Next() bool {
-	if b.cur != nil {
-		b.cur.Release()
-		b.cur = nil
-	}
+	b.advance()
 	if b.err != nil || !b.r.Next() {
 		if b.err == nil {
 			b.err = b.r.Err()
@@ -208,7 +184,7 @@ func (b *bronzeReader) Next() bool {
 		return false
 	}
 	rec := b.r.RecordBatch()
-	out, err := b.meta.attach(b.sc, rec, b.r.RowsRead()-rec.NumRows(), b.r.Problems())
+	out, err := b.meta.attach(b.schema, rec, b.r.RowsRead()-rec.NumRows(), b.r.Problems())
 	if err != nil {
 		b.err = err
 		return false
@@ -218,15 +194,6 @@ func (b *bronzeReader) Next() bool {
 	b.problems += int64(len(b.r.Problems()))
 	return true
 }
-
-// RecordBatch is the current batch, valid until the next call to Next.
-func (b *bronzeReader) RecordBatch() arrow.RecordBatch { return b.cur }
-
-// Record is RecordBatch, for the older interface.
-func (b *bronzeReader) Record() arrow.RecordBatch { return b.cur }
-
-// Err is the error that ended the stream, if any.
-func (b *bronzeReader) Err() error { return b.err }
 
 // ensureTable creates table name of schema sc, partitioned by partition, unless it
 // exists (also when another writer creates it meanwhile).

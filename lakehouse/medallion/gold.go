@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -110,7 +109,13 @@ func BuildGold(ctx context.Context, w *lakehouse.Warehouse, opts GoldOptions) (G
 		}
 		agg = newGoldAggregates(m, opts.Zones)
 		gs := &goldStream{agg: agg}
-		gs.refs.Store(1)
+		gs.stream = newStream(TrainingSchema(), func() { // ends the silver scan
+			if gs.scan != nil {
+				gs.scan.Release()
+				gs.scan = nil
+			}
+		})
+		gs.start()
 		if ok {
 			gs.scan, err = w.Scan(ctx, silver, lakehouse.ScanOptions{
 				Filter:  lakehouse.MonthRange("pickup_datetime", m.Year, m.Month),
@@ -473,39 +478,14 @@ func TrainingSchema() *arrow.Schema {
 // goldStream is the training table's rows of a silver scan, aggregating
 // the marts on the side.
 type goldStream struct {
+	stream
 	agg  *goldAggregates
 	scan array.RecordReader // nil when silver does not exist
-	cur  arrow.RecordBatch
-	err  error
-	refs atomic.Int64
 }
-
-// Retain adds a reference.
-func (s *goldStream) Retain() { s.refs.Add(1) }
-
-// Release drops a reference; the last one ends the scan.
-func (s *goldStream) Release() {
-	if s.refs.Add(-1) == 0 {
-		if s.cur != nil {
-			s.cur.Release()
-			s.cur = nil
-		}
-		if s.scan != nil {
-			s.scan.Release()
-			s.scan = nil
-		}
-	}
-}
-
-// Schema is TrainingSchema.
-func (s *goldStream) Schema() *arrow.Schema { return s.agg.training.Schema() }
 
 // Next aggregates silver batches until one yields training rows.
 func (s *goldStream) Next() bool {
-	if s.cur != nil {
-		s.cur.Release()
-		s.cur = nil
-	}
+	s.advance()
 	for s.err == nil && s.scan != nil && s.scan.Next() {
 		out, err := s.agg.add(s.scan.RecordBatch())
 		if err != nil {
@@ -523,15 +503,6 @@ func (s *goldStream) Next() bool {
 	}
 	return false
 }
-
-// RecordBatch is the current batch, valid until the next Next.
-func (s *goldStream) RecordBatch() arrow.RecordBatch { return s.cur }
-
-// Record is RecordBatch, for the older interface.
-func (s *goldStream) Record() arrow.RecordBatch { return s.cur }
-
-// Err is the error that ended the stream, if any.
-func (s *goldStream) Err() error { return s.err }
 
 func nullable(v int32, ok bool) int64 {
 	if !ok {

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -186,8 +185,15 @@ func BuildSilver(ctx context.Context, w *lakehouse.Warehouse, opts SilverOptions
 		}
 		last = &silverStream{ctx: ctx, w: w, bronze: bronze, g: g, d: newDedup(),
 			bronzeRows: map[string]int64{}, dups: map[string]int64{}, byCheck: map[string]int64{}}
+		st := last
+		st.stream = newStream(g.silver, func() { // ends the bronze scan
+			if st.scan != nil {
+				st.scan.Release()
+				st.scan = nil
+			}
+		})
 		last.files = opts.SourceFiles
-		last.refs.Store(1)
+		last.start()
 		return last, nil
 	}
 	// The rows of these files of this service: yellow and green share the
@@ -239,48 +245,23 @@ func BuildSilver(ctx context.Context, w *lakehouse.Warehouse, opts SilverOptions
 // stream of silver batches, keeping the rejected rows and the counts on
 // the side for the quarantine commit and the reconciliation.
 type silverStream struct {
+	stream
 	ctx         context.Context
 	w           *lakehouse.Warehouse
 	bronze      string
 	files       []string // left to scan, the current one first
 	g           *gate
 	d           *dedup
-	scan        array.RecordReader // of files[0]
-	cur         arrow.RecordBatch
-	err         error
+	scan        array.RecordReader  // of files[0]
 	quarantined []arrow.RecordBatch // owned by BuildSilver, not released with the stream
 	bronzeRows  map[string]int64
 	dups        map[string]int64
 	byCheck     map[string]int64
-	refs        atomic.Int64
 }
-
-// Retain adds a reference.
-func (s *silverStream) Retain() { s.refs.Add(1) }
-
-// Release drops a reference; the last one ends the bronze scan.
-func (s *silverStream) Release() {
-	if s.refs.Add(-1) == 0 {
-		if s.cur != nil {
-			s.cur.Release()
-			s.cur = nil
-		}
-		if s.scan != nil {
-			s.scan.Release()
-			s.scan = nil
-		}
-	}
-}
-
-// Schema is SilverSchema.
-func (s *silverStream) Schema() *arrow.Schema { return s.g.silver }
 
 // Next passes bronze batches through the gate until one yields silver rows.
 func (s *silverStream) Next() bool {
-	if s.cur != nil {
-		s.cur.Release()
-		s.cur = nil
-	}
+	s.advance()
 	for s.err == nil {
 		if s.scan == nil {
 			if len(s.files) == 0 {
@@ -320,15 +301,6 @@ func (s *silverStream) Next() bool {
 	}
 	return false
 }
-
-// RecordBatch is the current silver batch, valid until the next Next.
-func (s *silverStream) RecordBatch() arrow.RecordBatch { return s.cur }
-
-// Record is RecordBatch, for the older interface.
-func (s *silverStream) Record() arrow.RecordBatch { return s.cur }
-
-// Err is the error that ended the stream, if any.
-func (s *silverStream) Err() error { return s.err }
 
 // gate is the silver quality gate of one kind.
 type gate struct {
