@@ -150,8 +150,8 @@ func (gr *grower) split(t *Tree, l *leaf, lastSplit bool) (*leaf, *leaf) {
 	if s.categorical {
 		t.Categorical[n] = true
 		var cats []int32
-		for k, left := range s.leftBins {
-			if left {
+		for k := range m.nbins {
+			if s.leftBins.has(k) {
 				cats = append(cats, m.binCat[k])
 			}
 		}
@@ -222,7 +222,7 @@ func (gr *grower) partition(begin, end int, s *split) int {
 		case b == int(miss):
 			leftBin[b] = s.missingLeft
 		case s.categorical:
-			leftBin[b] = b < len(s.leftBins) && s.leftBins[b]
+			leftBin[b] = s.leftBins.has(b)
 		default:
 			leftBin[b] = b <= s.bin
 		}

@@ -1,118 +1,104 @@
 package ml
 
-import "math"
-
-// predNode is a tree node laid out for prediction: the nodes of all trees
-// in one array, each tree in preorder so that a node's left child follows
-// it, 16 bytes a node (200 trees of 511 nodes fit a 2 MB L2 cache).
+// Compiled prediction.
 //
-// A leaf loops to itself: its threshold is -Inf (no value is below it)
-// and its right child is itself, so a walk can take a fixed number of
-// steps, the depth of the deepest tree, with no test for having reached a
-// leaf; leaf values live in predictor.leaf. Walks that branch only on data
-// the processor cannot predict are what made prediction slow.
-type predNode struct {
-	// value is a numeric split's threshold (-Inf at a leaf); a categorical
-	// split keeps the start and length of its bitset in predictor.bits in
-	// its bits (packSpan).
-	value   float64
-	right   int32 // index of the right child (the node itself at a leaf); the left one is next
-	feature int16 // 0 at a leaf
-	flags   uint8
-}
+// Compile numbers the nodes of all trees in one array, each tree in
+// preorder so that a node's left child follows it. A leaf loops to itself
+// (a test that never sends it left, its right child itself), so a walk
+// takes a fixed number of steps, the depth of the deepest tree, with no
+// test for having reached a leaf, and advances lanes trees at once: their
+// node loads are independent, so the processor overlaps them. Walks that
+// branch on data the processor cannot predict are what make tree
+// prediction slow.
+//
+// Two layouts share that numbering. The binned one (binnedLayout), used
+// whenever a model allows it, first maps the row's values to per-feature
+// bins (a numeric value to its rank among the model's thresholds on that
+// feature, a category to itself, a missing value to a bin of its own) and
+// then tests every node the same way, a bit in a bitset, whatever its kind
+// or the row's missing values: no branch in the walk depends on the data.
+// The float layout (floatLayout) compares raw values and serves models the
+// binned one cannot (too many thresholds or categories on a feature).
 
-const (
-	nodeDefaultLeft = 1 << iota
-	nodeCategorical
-)
-
-// lanes is how many trees a walk advances together: their node loads are
-// independent, so the processor overlaps their cache misses.
-const lanes = 8
+// lanes is how many trees a walk advances together (the assembly walk
+// of walk_amd64.s is unrolled for 16).
+const lanes = 16
 
 // predictor is a Model's trees compiled for prediction.
 type predictor struct {
-	nodes []predNode
-	leaf  []float64 // by node: the leaf's value
-	roots []int32
-	depth []int8   // per group of lanes trees: the deepest one's depth
-	bits  []uint64 // categorical splits' left categories, as bitsets
+	roots []int32   // first node of each tree
+	leaf  []float64 // by node: the leaf's value (0 at inner nodes)
+	depth []int32   // per group of lanes trees: the deepest one's depth
+	// Exactly one layout is set.
+	binned *binnedLayout
+	float  *floatLayout
 }
 
-// maxCompiledFeatures is the most features the compact layout indexes.
-const maxCompiledFeatures = math.MaxInt16
+// compiledNode is a node of the preorder numbering: tree t's node i, or
+// the lone leaf of an empty tree (i < 0). right is the number of its right
+// child (itself at a leaf).
+type compiledNode struct {
+	t     *Tree
+	i     int32
+	right int32
+}
 
-// Compile lays m's trees out for fast prediction (see predNode). Train and
-// the model readers compile the models they return; call Compile after
-// building or changing a Model's trees by hand, never while it predicts.
-// An uncompiled Model predicts correctly, walking its Tree arrays, only
-// more slowly.
+func (c compiledNode) leaf() bool { return c.i < 0 || c.t.Left[c.i] < 0 }
+
+// Compile lays m's trees out for fast prediction. Train and the model
+// readers compile the models they return; call Compile after building or
+// changing a Model's trees by hand, never while it predicts. An
+// uncompiled Model predicts correctly, walking its Tree arrays, only more
+// slowly.
 func (m *Model) Compile() {
-	m.pred = nil
-	if m.NumFeatures() <= maxCompiledFeatures {
-		m.pred = compile(m)
-	}
+	m.pred = compile(m, true)
 }
 
-// packSpan packs a bitset's start and length into a float64's bits.
-func packSpan(start, n int32) float64 {
-	return math.Float64frombits(uint64(uint32(start))<<32 | uint64(uint32(n)))
-}
-
-// unpackSpan undoes packSpan.
-func unpackSpan(v float64) (start, n int32) {
-	b := math.Float64bits(v)
-	return int32(uint32(b >> 32)), int32(uint32(b))
-}
-
-func compile(m *Model) *predictor {
+// compile numbers m's nodes and builds the binned layout when allowBinned
+// and the model fits it, the float layout otherwise; nil when neither
+// fits (more features than a node can name).
+func compile(m *Model, allowBinned bool) *predictor {
 	p := &predictor{}
-	groupDepth := int8(0)
+	var nodes []compiledNode
+	groupDepth := int32(0)
 	for ti := range m.Trees {
 		t := &m.Trees[ti]
-		p.roots = append(p.roots, int32(len(p.nodes)))
+		p.roots = append(p.roots, int32(len(nodes)))
 		depth := 0
 		var walk func(i int32, d int) int32
 		walk = func(i int32, d int) int32 {
-			at := int32(len(p.nodes))
-			p.nodes = append(p.nodes, predNode{value: math.Inf(-1), right: at})
+			at := int32(len(nodes))
+			nodes = append(nodes, compiledNode{t: t, i: i, right: at})
 			p.leaf = append(p.leaf, 0)
-			if t.NumNodes() == 0 {
-				return at
-			}
-			if t.Left[i] < 0 {
-				p.leaf[at] = t.Value[i]
+			if i < 0 || t.Left[i] < 0 {
+				if i >= 0 {
+					p.leaf[at] = t.Value[i]
+				}
 				depth = max(depth, d)
 				return at
 			}
-			n := predNode{feature: int16(t.Feature[i]), value: t.Threshold[i]}
-			if t.DefaultLeft[i] {
-				n.flags |= nodeDefaultLeft
-			}
-			if t.Categorical != nil && t.Categorical[i] {
-				n.flags |= nodeCategorical
-				cats := t.Categories[t.CatStart[i] : t.CatStart[i]+t.CatLen[i]]
-				words := int32(0)
-				if len(cats) > 0 {
-					words = cats[len(cats)-1]/64 + 1
-				}
-				start := int32(len(p.bits))
-				p.bits = append(p.bits, make([]uint64, words)...)
-				for _, c := range cats {
-					p.bits[start+c/64] |= 1 << (c % 64)
-				}
-				n.value = packSpan(start, words)
-			}
 			walk(t.Left[i], d+1)
-			n.right = walk(t.Right[i], d+1)
-			p.nodes[at] = n
+			nodes[at].right = walk(t.Right[i], d+1)
 			return at
 		}
-		walk(0, 0)
-		groupDepth = max(groupDepth, int8(depth))
+		root := int32(0)
+		if t.NumNodes() == 0 {
+			root = -1
+		}
+		walk(root, 0)
+		groupDepth = max(groupDepth, int32(depth))
 		if (ti+1)%lanes == 0 || ti == len(m.Trees)-1 {
 			p.depth = append(p.depth, groupDepth)
 			groupDepth = 0
+		}
+	}
+	if allowBinned {
+		p.binned = newBinnedLayout(m, nodes)
+	}
+	if p.binned == nil {
+		p.float = newFloatLayout(m, nodes)
+		if p.float == nil {
+			return nil
 		}
 	}
 	return p
@@ -120,50 +106,8 @@ func compile(m *Model) *predictor {
 
 // raw sums the first trees trees' outputs for x, in tree order.
 func (p *predictor) raw(x []float64, trees int) float64 {
-	hasNaN := false
-	for _, v := range x {
-		hasNaN = hasNaN || v != v
+	if p.binned != nil {
+		return p.binned.raw(p, x, trees)
 	}
-	s := 0.0
-	nodes, bits := p.nodes, p.bits
-	for g := 0; g*lanes < trees; g++ {
-		var idx [lanes]int32
-		k := copy(idx[:], p.roots[g*lanes:trees])
-		for range p.depth[g] {
-			for l := range k {
-				i := idx[l]
-				n := &nodes[i]
-				v := x[n.feature]
-				var left bool
-				switch {
-				case n.flags&nodeCategorical != 0:
-					// Inlined by hand: a call here costs more than the test. A
-					// value that is not a category (NaN, negative, fractional)
-					// takes the default side; categories beyond the bitset go
-					// right.
-					c := int64(v)
-					b := math.Float64bits(n.value)
-					start, words := int64(uint32(b>>32)), int64(uint32(b))
-					if v >= 0 && float64(c) == v { // false for NaN
-						left = c < words*64 && bits[start+c/64]>>(c%64)&1 != 0
-					} else {
-						left = n.flags&nodeDefaultLeft != 0
-					}
-				case hasNaN && v != v:
-					left = n.flags&nodeDefaultLeft != 0
-				default:
-					left = v < n.value
-				}
-				next := n.right
-				if left {
-					next = i + 1
-				}
-				idx[l] = next
-			}
-		}
-		for l := range k {
-			s += p.leaf[idx[l]]
-		}
-	}
-	return s
+	return p.float.raw(p, x, trees)
 }

@@ -117,14 +117,7 @@ func shapRandRow(rng *rand.Rand, m *Model, cat []bool) []float64 {
 			}
 		case rng.Float64() < 0.1:
 			// a threshold of some split on f, exactly
-			t := &m.Trees[rng.IntN(len(m.Trees))]
-			x[f] = rng.NormFloat64()
-			for i := range t.NumNodes() {
-				if int(t.Feature[i]) == f && !t.Categorical[i] {
-					x[f] = t.Threshold[i]
-					break
-				}
-			}
+			x[f] = splitThreshold(rng, m, f)
 		default:
 			x[f] = float64(float32(rng.NormFloat64()))
 		}

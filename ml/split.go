@@ -27,10 +27,16 @@ type split struct {
 	bin         int  // numeric: bins <= bin go left
 	missingLeft bool // where the missing bin (and unseen missing values) go
 	categorical bool
-	leftBins    []bool // categorical: the value bins that go left
+	leftBins    binSet // categorical: the value bins that go left
 	left, right nodeStats
 	outL, outR  float64 // raw outputs, before the learning rate
 }
+
+// binSet is a set of a feature's bins (at most 256).
+type binSet [4]uint64
+
+func (b *binSet) set(k int)      { b[k/64] |= 1 << (k % 64) }
+func (b *binSet) has(k int) bool { return b[k/64]&(1<<(k%64)) != 0 }
 
 func (s *split) valid() bool { return s.feature >= 0 && s.gain > 0 }
 
@@ -144,39 +150,47 @@ func (s *splitter) bestCategorical(f int, hist histogram, parent nodeStats, b bo
 	off := s.data.offsets[f]
 	l2 := s.p.LambdaL2 + s.p.CatL2
 	parentGain := s.gainOf(parent, l2, s.output(parent, l2, b))
-	var used []int
+	// A feature has at most 256 bins: the scratch stays on the stack, and
+	// the winner's bins are written once, at the end (splits are evaluated
+	// for every leaf and feature, so garbage here is what the collector
+	// would otherwise chase).
+	var usedBuf, groupBuf [256]int
+	used := usedBuf[:0]
 	for k := range m.nbins {
 		if k != m.otherBin && hist[off+k].n > 0 {
 			used = append(used, k)
 		}
 	}
 	best := split{feature: -1}
-	try := func(left nodeStats, bins []int) {
+	better := func(left nodeStats) bool {
 		right := parent.sub(left)
 		if !s.fits(left) || !s.fits(right) {
-			return
+			return false
 		}
 		outL, outR := s.output(left, l2, b), s.output(right, l2, b)
 		gain := s.gainOf(left, l2, outL) + s.gainOf(right, l2, outR) - parentGain
 		if gain <= s.p.MinGainToSplit || (best.feature >= 0 && gain <= best.gain) {
-			return
+			return false
 		}
-		lb := make([]bool, m.nbins)
-		for _, k := range bins {
-			lb[k] = true
-		}
-		best = split{feature: f, gain: gain, categorical: true, leftBins: lb, left: left, right: right, outL: outL, outR: outR}
+		best = split{feature: f, gain: gain, categorical: true, left: left, right: right, outL: outL, outR: outR}
+		return true
 	}
 	if len(used) <= s.p.MaxCatToOneHot {
+		oneHot := -1
 		for _, k := range used {
-			try(nodeStats{}.add(hist[off+k]), []int{k})
+			if better(nodeStats{}.add(hist[off+k])) {
+				oneHot = k
+			}
+		}
+		if oneHot >= 0 {
+			best.leftBins.set(oneHot)
 		}
 		return best
 	}
 	// LightGBM's many-vs-many split: categories with enough rows, sorted
 	// by their smoothed gradient ratio; the best prefix from either end
 	// goes left.
-	var groups []int
+	groups := groupBuf[:0]
 	for _, k := range used {
 		if hist[off+k].n >= int64(s.p.MinDataPerGroup) {
 			groups = append(groups, k)
@@ -185,18 +199,24 @@ func (s *splitter) bestCategorical(f int, hist histogram, parent nodeStats, b bo
 	ratio := func(k int) float64 { return hist[off+k].g / (hist[off+k].h + s.p.CatSmooth) }
 	slices.SortStableFunc(groups, func(a, b int) int { return cmp.Compare(ratio(a), ratio(b)) })
 	maxK := min(s.p.MaxCatThreshold, (len(groups)+1)/2)
-	for _, dir := range []int{1, -1} {
-		var cum nodeStats
-		var bins []int
-		for i := range maxK {
-			k := groups[i]
-			if dir < 0 {
-				k = groups[len(groups)-1-i]
-			}
-			cum = cum.add(hist[off+k])
-			bins = append(bins, k)
-			try(cum, bins)
+	group := func(fromEnd bool, i int) int {
+		if fromEnd {
+			return groups[len(groups)-1-i]
 		}
+		return groups[i]
+	}
+	bestFromEnd, bestLen := false, 0
+	for _, fromEnd := range []bool{false, true} {
+		var cum nodeStats
+		for i := range maxK {
+			cum = cum.add(hist[off+group(fromEnd, i)])
+			if better(cum) {
+				bestFromEnd, bestLen = fromEnd, i+1
+			}
+		}
+	}
+	for i := range bestLen {
+		best.leftBins.set(group(bestFromEnd, i))
 	}
 	return best
 }

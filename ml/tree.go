@@ -97,8 +97,12 @@ func (t *Tree) goesLeft(i int, v float64) bool {
 	return v < t.Threshold[i]
 }
 
-// Leaf returns the leaf that row x (indexed by feature) falls into.
+// Leaf returns the leaf that row x (indexed by feature) falls into, -1
+// for a tree without nodes.
 func (t *Tree) Leaf(x []float64) int {
+	if t.NumNodes() == 0 {
+		return -1
+	}
 	i := 0
 	for t.Left[i] >= 0 {
 		if t.goesLeft(i, x[t.Feature[i]]) {
@@ -110,8 +114,14 @@ func (t *Tree) Leaf(x []float64) int {
 	return i
 }
 
-// Predict returns the tree's output for row x.
-func (t *Tree) Predict(x []float64) float64 { return t.Value[t.Leaf(x)] }
+// Predict returns the tree's output for row x (0 for a tree without
+// nodes).
+func (t *Tree) Predict(x []float64) float64 {
+	if t.NumNodes() == 0 {
+		return 0
+	}
+	return t.Value[t.Leaf(x)]
+}
 
 // addNode appends a node and returns its index. Children are set later.
 func (t *Tree) addNode(value, hessian float64, count int64) int32 {
