@@ -195,7 +195,7 @@ func TestModelJSONCorrupt(t *testing.T) {
 		{name: "category range", substr: "tree 1: node 6: categories [2, 2+5) outside Categories (length 3)", edit: func(d map[string]any) {
 			set(d, 1, "cat_len", 6, 5)
 		}},
-		{name: "int overflow", substr: "cannot unmarshal number 4294967296", edit: func(d map[string]any) { set(d, 1, "left", 0, 1<<32) }},
+		{name: "int overflow", substr: "cannot unmarshal number 4294967296", edit: func(d map[string]any) { set(d, 1, "left", 0, int64(1)<<32) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			raw := []byte(tc.raw)

@@ -51,11 +51,12 @@ type binSlot struct {
 // Limits of the binned layout; a model beyond them compiles to the float
 // layout. maxBinnedSlots bounds the per-row bins kept on the stack;
 // maxBinnedCuts and maxBinnedCategories keep the bitsets small (a prefix
-// row of 511 thresholds is 8 words).
+// row for 510 thresholds, 511 bins and the missing bin, is 8 words; a
+// categorical row at most 64).
 const (
 	maxBinnedSlots      = 256
 	maxBinnedCuts       = 510
-	maxBinnedCategories = 4094
+	maxBinnedCategories = 4094 // listed categories are below it
 )
 
 // newBinnedLayout lays nodes out; nil when m is beyond the layout's
@@ -88,7 +89,7 @@ func newBinnedLayout(m *Model, nodes []compiledNode) *binnedLayout {
 		}
 		n := categories[f]
 		for _, cat := range t.Categories[t.CatStart[i] : t.CatStart[i]+t.CatLen[i]] {
-			if cat < 0 {
+			if cat < 0 || cat >= maxBinnedCategories {
 				return nil
 			}
 			n = max(n, cat+1)
@@ -105,9 +106,6 @@ func newBinnedLayout(m *Model, nodes []compiledNode) *binnedLayout {
 		slotOf[f] = uint8(len(b.slots))
 		s := binSlot{feature: f, categories: -1}
 		if kind[f] == categorical {
-			if categories[f] > maxBinnedCategories {
-				return nil
-			}
 			s.categories = categories[f]
 		} else {
 			cuts := thresholds[f]
@@ -135,7 +133,8 @@ func newBinnedLayout(m *Model, nodes []compiledNode) *binnedLayout {
 			widest = max(widest, bitsetWords(int(s.categories)+2))
 		}
 	}
-	prefixWords := maxCuts/64 + 1 // the missing bit above rank maxCuts
+	// Bins 0..maxCuts, then the missing bin: at least maxCuts+2 bits.
+	prefixWords := bitsetWords(maxCuts + 2)
 	b.numericMissing = uint16(64*prefixWords - 1)
 	widest = max(widest, prefixWords)
 	b.words = make([]uint64, widest, widest+2*maxCuts*prefixWords)
@@ -183,7 +182,7 @@ func newBinnedLayout(m *Model, nodes []compiledNode) *binnedLayout {
 		}
 		b.nodes[at] = n
 	}
-	if len(b.words) > math.MaxUint32 {
+	if uint64(len(b.words)) > math.MaxUint32 {
 		return nil
 	}
 	return b

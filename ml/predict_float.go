@@ -25,15 +25,18 @@ const (
 	nodeCategorical
 )
 
-// maxFloatFeatures is the most features floatNode can index.
-const maxFloatFeatures = math.MaxInt16
+// Limits of the float layout; a model beyond them is not compiled (it
+// predicts by walking its Tree arrays): maxFloatFeature is the largest
+// feature index floatNode can hold, maxFloatCategory the largest category
+// a bitset is kept for (a category set's bitset spans 0 to its largest
+// category: 128 KiB at the limit).
+const (
+	maxFloatFeature  = math.MaxInt16
+	maxFloatCategory = 1<<20 - 1
+)
 
-// newFloatLayout lays nodes out; nil when m has more features than a node
-// can name.
+// newFloatLayout lays nodes out; nil when m is beyond the layout's limits.
 func newFloatLayout(m *Model, nodes []compiledNode) *floatLayout {
-	if m.NumFeatures() > maxFloatFeatures {
-		return nil
-	}
 	f := &floatLayout{nodes: make([]floatNode, len(nodes))}
 	for at, c := range nodes {
 		if c.leaf() {
@@ -41,6 +44,9 @@ func newFloatLayout(m *Model, nodes []compiledNode) *floatLayout {
 			continue
 		}
 		t, i := c.t, c.i
+		if t.Feature[i] < 0 || t.Feature[i] > maxFloatFeature {
+			return nil
+		}
 		n := floatNode{feature: int16(t.Feature[i]), value: t.Threshold[i], right: c.right}
 		if t.DefaultLeft[i] {
 			n.flags |= nodeDefaultLeft
@@ -49,8 +55,11 @@ func newFloatLayout(m *Model, nodes []compiledNode) *floatLayout {
 			n.flags |= nodeCategorical
 			cats := t.Categories[t.CatStart[i] : t.CatStart[i]+t.CatLen[i]]
 			words := int32(0)
-			if len(cats) > 0 {
-				words = cats[len(cats)-1]/64 + 1
+			for _, c := range cats {
+				if c < 0 || c > maxFloatCategory {
+					return nil
+				}
+				words = max(words, c/64+1)
 			}
 			start := int32(len(f.bits))
 			f.bits = append(f.bits, make([]uint64, words)...)

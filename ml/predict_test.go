@@ -1,6 +1,7 @@
 package ml
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -39,8 +40,12 @@ func predictTestModel(rng *rand.Rand, c predictTestCase) *Model {
 			m.CategoricalFeatures = append(m.CategoricalFeatures, f)
 		}
 	}
+	specials := []float64{math.Inf(-1), math.Inf(1), math.Copysign(0, -1), -math.MaxFloat64, math.MaxFloat64}
 	threshold := func() float64 {
-		if c.cuts > 0 {
+		switch {
+		case rng.IntN(50) == 0:
+			return specials[rng.IntN(len(specials))]
+		case c.cuts > 0:
 			return float64(rng.IntN(c.cuts)) / 4
 		}
 		return float64(float32(rng.NormFloat64() * 10))
@@ -112,8 +117,10 @@ func predictTestRow(rng *rand.Rand, m *Model, c predictTestCase) []float64 {
 		switch r := rng.Float64(); {
 		case r < 0.2:
 			x[f] = specials[rng.IntN(len(specials))]
-		case r < 0.4:
+		case r < 0.3:
 			x[f] = splitThreshold(rng, m, f)
+		case r < 0.4: // just beside a threshold
+			x[f] = math.Nextafter(splitThreshold(rng, m, f), math.Inf(2*rng.IntN(2)-1))
 		case c.cat != nil && c.cat[f] || c.mixed && f == 0:
 			x[f] = float64(rng.IntN(c.cats + 2))
 		case c.cuts > 0:
@@ -236,5 +243,182 @@ func TestOrderedKey(t *testing.T) {
 		if got, want := orderedKey(a) <= orderedKey(b), a <= b; got != want {
 			t.Fatalf("orderedKey(%v) <= orderedKey(%v) is %v, %v <= %v is %v", a, b, got, a, b, want)
 		}
+	}
+}
+
+// stumpsModel has one stump per threshold on feature 0, left output 1 and
+// right 0, missing values going left on every other stump.
+func stumpsModel(thresholds []float64) *Model {
+	m := &Model{FeatureNames: []string{"x"}, Objective: ObjectiveL2}
+	for k, th := range thresholds {
+		var t Tree
+		root := t.addNode(0, 2, 2)
+		l, r := t.addNode(1, 1, 1), t.addNode(0, 1, 1)
+		t.Feature[root], t.Threshold[root], t.DefaultLeft[root] = 0, th, k%2 == 0
+		t.Left[root], t.Right[root] = l, r
+		m.Trees = append(m.Trees, t)
+	}
+	return m
+}
+
+// checkCompiled compares m's compiled prediction with the Tree walk on
+// rows, exactly (leaf values must be integers).
+func checkCompiled(t *testing.T, m *Model, rows [][]float64) {
+	t.Helper()
+	for _, x := range rows {
+		want := m.BaseScore
+		for i := range m.Trees {
+			want += m.Trees[i].Predict(x)
+		}
+		if got := m.PredictRaw(x); got != want {
+			t.Fatalf("row %v: compiled %v, tree walk %v", x, got, want)
+		}
+	}
+}
+
+// TestCompiledPredictionCutCounts: every number of distinct thresholds on
+// a feature, across the word boundaries of the binned layout's bitsets
+// and past its limit, values at, beside, below and above the thresholds.
+func TestCompiledPredictionCutCounts(t *testing.T) {
+	for n := 1; n <= maxBinnedCuts+3; n++ {
+		ths := make([]float64, n)
+		for k := range ths {
+			ths[k] = float64(k)
+		}
+		m := stumpsModel(ths)
+		m.Compile()
+		if (m.pred.binned != nil) != (n <= maxBinnedCuts) {
+			t.Fatalf("%d thresholds: binned layout %v", n, m.pred.binned != nil)
+		}
+		rows := [][]float64{{math.NaN()}, {math.Inf(-1)}, {math.Inf(1)}, {-1}, {float64(n)}, {float64(n) + 0.5}}
+		for _, k := range []int{0, n / 2, n - 2, n - 1} {
+			if k >= 0 {
+				rows = append(rows, []float64{float64(k)}, []float64{math.Nextafter(float64(k), math.Inf(-1))})
+			}
+		}
+		checkCompiled(t, m, rows)
+	}
+}
+
+// TestCompiledPredictionTrained: models as Train and ReadModelJSON return
+// them predict as their trees do, on a 64-level feature (63 thresholds:
+// the bins just fill a bitset word) with missing values.
+func TestCompiledPredictionTrained(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	n := 20_000
+	x0, x1, y := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		x0[i] = float64(rng.IntN(64))
+		x1[i] = float64(rng.IntN(300))
+		if rng.IntN(20) == 0 {
+			x0[i] = math.NaN()
+		}
+		y[i] = math.Sin(x0[i]/5) + x1[i]/100 + rng.NormFloat64()*0.1
+		if x0[i] != x0[i] {
+			y[i] = -3
+		}
+	}
+	d := mustDataset(t, [][]float64{x0, x1}, y, []int{1})
+	m, _ := mustTrain(t, d, nil, Params{NumRounds: 30, NumLeaves: 63, MinDataInLeaf: 5})
+	var buf bytes.Buffer
+	if err := m.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	read, err := ReadModelJSON(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]float64
+	for _, a := range []float64{math.NaN(), -1, 0, 31, 62, 63, 64, 1e9, math.Inf(1)} {
+		for _, b := range []float64{math.NaN(), -1, 0, 2.5, 150, 299, 300, 1e6} {
+			rows = append(rows, []float64{a, b})
+		}
+	}
+	for name, m := range map[string]*Model{"trained": m, "read": read} {
+		if m.pred == nil || m.pred.binned == nil {
+			t.Fatalf("%s model not compiled to the binned layout", name)
+		}
+		for _, x := range rows {
+			want := 0.0
+			for i := range m.Trees {
+				want += m.Trees[i].Predict(x)
+			}
+			if got := m.pred.raw(x, len(m.Trees)); got != want {
+				t.Fatalf("%s model, row %v: compiled %v, tree walk %v", name, x, got, want)
+			}
+		}
+	}
+}
+
+// TestCompileLimits: models beyond a layout's limits compile to the next
+// one, or stay uncompiled, and predict as their trees do.
+func TestCompileLimits(t *testing.T) {
+	catModel := func(cat int32) *Model {
+		var tr Tree
+		root := tr.addNode(0, 2, 2)
+		l, r := tr.addNode(1, 1, 1), tr.addNode(0, 1, 1)
+		tr.Feature[root], tr.Left[root], tr.Right[root] = 0, l, r
+		tr.Categorical[root], tr.CatStart[root], tr.CatLen[root] = true, 0, 2
+		tr.Categories = []int32{3, cat}
+		return &Model{FeatureNames: []string{"zone"}, CategoricalFeatures: []int{0}, Objective: ObjectiveL2, Trees: []Tree{tr}}
+	}
+	wide := make([]string, 300)
+	for i := range wide {
+		wide[i] = fmt.Sprintf("f%d", i)
+	}
+	manyFeatures := &Model{FeatureNames: wide, Objective: ObjectiveL2}
+	for f := range 300 {
+		tm := stumpsModel([]float64{float64(f)})
+		tm.Trees[0].Feature[0] = int32(f)
+		manyFeatures.Trees = append(manyFeatures.Trees, tm.Trees[0])
+	}
+	var manyRows [][]float64
+	for _, shift := range []float64{-1, 0, 0.5, math.NaN()} {
+		x := make([]float64, 300)
+		for f := range x {
+			x[f] = float64(f) + shift*float64(f%2)
+		}
+		manyRows = append(manyRows, x)
+	}
+	for _, c := range []struct {
+		name   string
+		m      *Model
+		layout string // binned, float or none
+		rows   [][]float64
+	}{
+		{"no trees", &Model{FeatureNames: []string{"x"}, Objective: ObjectiveL2, BaseScore: 2}, "binned", [][]float64{{1}}},
+		{"only empty trees", &Model{FeatureNames: []string{"x"}, Objective: ObjectiveL2, Trees: make([]Tree, 20)}, "binned", [][]float64{{1}}},
+		{"category 4093", catModel(4093), "binned", nil},
+		{"category 4094", catModel(4094), "float", nil},
+		{"category 1<<20-1", catModel(1<<20 - 1), "float", nil},
+		{"category 1<<20", catModel(1 << 20), "none", nil},
+		{"category MaxInt32", catModel(math.MaxInt32), "none", nil},
+		{"300 features", manyFeatures, "float", manyRows},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.m.Compile()
+			got := "none"
+			switch {
+			case c.m.pred != nil && c.m.pred.binned != nil:
+				got = "binned"
+			case c.m.pred != nil:
+				got = "float"
+			}
+			if got != c.layout {
+				t.Fatalf("layout %s, want %s", got, c.layout)
+			}
+			rows := c.rows
+			if rows == nil {
+				last := float64(c.m.Trees[0].Categories[len(c.m.Trees[0].Categories)-1])
+				for _, v := range []float64{3, 4, last, last - 1, last + 1, math.MaxInt32, -1, 2.5, math.NaN()} {
+					x := make([]float64, c.m.NumFeatures())
+					for f := range x {
+						x[f] = v + float64(f%3)
+					}
+					rows = append(rows, x)
+				}
+			}
+			checkCompiled(t, c.m, rows)
+		})
 	}
 }

@@ -236,7 +236,7 @@ func TestSchemaTableChecks(t *testing.T) {
 func TestSchemaCoercion(t *testing.T) {
 	tbl := stTable(t, []int{3},
 		stc("n", stString, "1", "2", "x", nil, "4.0", "2.5"),
-		stc("big", stInt64, 1, 3000000000, 3, 4, 5, 6),
+		stc("big", stInt64, 1, int64(3000000000), 3, 4, 5, 6),
 		stc("when", stString, "2024-01-01", "2024-01-02 03:04:05", "soon", "2024-01-03", "2024-01-04", "2024-01-05"),
 	)
 	s := &Schema{Coerce: true, Columns: []ColumnSchema{

@@ -39,6 +39,10 @@ func stArray(tb testing.TB, c stCol, lo, hi int) arrow.Array {
 		}
 		switch b := b.(type) {
 		case *array.Int64Builder:
+			if v, ok := v.(int64); ok { // beyond int on 32-bit platforms
+				b.Append(v)
+				break
+			}
 			b.Append(int64(v.(int)))
 		case *array.Int32Builder:
 			b.Append(int32(v.(int)))
