@@ -119,3 +119,17 @@ func (d *Dataset) isCategorical(j int) bool {
 	_, ok := slices.BinarySearch(d.Categorical, j)
 	return ok
 }
+
+// hasWeight reports whether the rows' weights sum to more than 0 (true
+// without weights when there are rows).
+func (d *Dataset) hasWeight() bool {
+	if d.Weights == nil {
+		return d.NumRows() > 0
+	}
+	for _, w := range d.Weights {
+		if w > 0 {
+			return true
+		}
+	}
+	return false
+}

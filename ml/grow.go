@@ -160,7 +160,10 @@ func (gr *grower) split(t *Tree, l *leaf, lastSplit bool) (*leaf, *leaf) {
 		t.CatLen[n] = int32(len(cats))
 		t.Categories = append(t.Categories, cats...)
 	} else {
-		t.Threshold[n] = m.upper[s.bin]
+		t.Threshold[n] = math.Inf(-1) // bin -1: missing against present
+		if s.bin >= 0 {
+			t.Threshold[n] = m.upper[s.bin]
+		}
 	}
 
 	bl, br := l.bounds, l.bounds

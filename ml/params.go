@@ -58,13 +58,14 @@ type Params struct {
 	// fall as the feature rises), -1 (must not rise) or 0; nil for none.
 	// LightGBM's "basic" method.
 	MonotoneConstraints []int
-	// Categorical splits (LightGBM's method): MaxCatThreshold caps the
-	// categories on one side (default 32), CatSmooth smooths the gradient
-	// ratios categories are sorted by (default 10), CatL2 is the extra L2
-	// of categorical splits (default 10), MinDataPerGroup the rows a
-	// category needs to be placed on its own (default 100), MaxCatToOneHot
-	// the category count up to which one-vs-rest splits are used (default
-	// 4).
+	// Categorical splits (LightGBM's method): a feature of at most
+	// MaxCatToOneHot bins (default 4) splits one category against the
+	// rest; others sort the node's categories of at least CatSmooth rows
+	// by gradient ratio, smoothed by CatSmooth (default 10), and send a
+	// prefix of at most MaxCatThreshold (default 32) from either end left,
+	// trying a prefix each time it has grown by MinDataPerGroup rows
+	// (default 100), which the right side must also keep; CatL2 (default
+	// 10) is extra L2 for those splits.
 	MaxCatThreshold int
 	CatSmooth       float64
 	CatL2           float64
@@ -140,10 +141,12 @@ func (p Params) withDefaults() (Params, error) {
 		return p, fmt.Errorf("ml: MaxBin %d: want 2..255", p.MaxBin)
 	case p.NumLeaves < 0 || p.NumLeaves == 1:
 		return p, fmt.Errorf("ml: NumLeaves %d: want at least 2", p.NumLeaves)
-	case p.MinDataInLeaf < 0 || p.MinSumHessianInLeaf < 0:
-		return p, fmt.Errorf("ml: MinDataInLeaf and MinSumHessianInLeaf must not be negative")
-	case p.LambdaL1 < 0 || p.LambdaL2 < 0 || p.MinGainToSplit < 0 || p.MaxDeltaStep < 0:
-		return p, fmt.Errorf("ml: LambdaL1, LambdaL2, MinGainToSplit and MaxDeltaStep must not be negative")
+	case p.MinDataInLeaf < 0 || !(p.MinSumHessianInLeaf >= 0):
+		return p, fmt.Errorf("ml: MinDataInLeaf and MinSumHessianInLeaf must not be negative or NaN")
+	case !(p.LambdaL1 >= 0 && p.LambdaL2 >= 0 && p.MinGainToSplit >= 0 && p.MaxDeltaStep >= 0):
+		return p, fmt.Errorf("ml: LambdaL1, LambdaL2, MinGainToSplit and MaxDeltaStep must not be negative or NaN")
+	case !(p.CatSmooth >= 0 && p.CatL2 >= 0) || p.MaxCatThreshold < 0 || p.MinDataPerGroup < 0 || p.MaxCatToOneHot < 0:
+		return p, fmt.Errorf("ml: MaxCatThreshold, CatSmooth, CatL2, MinDataPerGroup and MaxCatToOneHot must not be negative or NaN")
 	case !(p.FeatureFraction > 0 && p.FeatureFraction <= 1):
 		return p, fmt.Errorf("ml: FeatureFraction %v: want 0 < f <= 1", p.FeatureFraction)
 	case !(p.BaggingFraction > 0 && p.BaggingFraction <= 1):
@@ -154,6 +157,12 @@ func (p Params) withDefaults() (Params, error) {
 	for j, c := range p.MonotoneConstraints {
 		if c < -1 || c > 1 {
 			return p, fmt.Errorf("ml: MonotoneConstraints[%d] = %d: want -1, 0 or 1", j, c)
+		}
+		// As LightGBM (since 3.1): these objectives replace leaf values
+		// after the tree is grown (quantiles of the residuals), which
+		// would undo the constraints.
+		if c != 0 && (p.Objective == ObjectiveL1 || p.Objective == ObjectiveQuantile) {
+			return p, fmt.Errorf("ml: MonotoneConstraints cannot be used with objective %q (its leaf values are refitted after the split search)", p.Objective)
 		}
 	}
 	return p, nil

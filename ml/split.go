@@ -58,6 +58,9 @@ func thresholdL1(g, l1 float64) float64 {
 // output is the loss-minimizing output of a node, capped by MaxDeltaStep
 // and kept within b.
 func (s *splitter) output(st nodeStats, l2 float64, b bounds) float64 {
+	if st.h+l2 == 0 {
+		return 0 // an empty node (an empty bag, zero weights): no information
+	}
 	out := -thresholdL1(st.g, s.p.LambdaL1) / (st.h + l2)
 	if m := s.p.MaxDeltaStep; m > 0 && math.Abs(out) > m {
 		out = math.Copysign(m, out)
@@ -80,7 +83,7 @@ func (s *splitter) fits(st nodeStats) bool {
 func (s *splitter) best(hist histogram, parent nodeStats, b bounds, allowed []bool) split {
 	best := split{feature: -1}
 	for f, m := range s.data.mappers {
-		if !allowed[f] || m.nbins < 2 && !m.categorical {
+		if !allowed[f] {
 			continue
 		}
 		var c split
@@ -137,6 +140,11 @@ func (s *splitter) bestNumeric(f int, hist histogram, parent nodeStats, b bounds
 			try(k, cum, false)
 		}
 	}
+	if miss.n > 0 {
+		// Missing against present: bin -1 sends every value right (the
+		// threshold -Inf), the missing ones left.
+		try(-1, nodeStats{}.add(miss), true)
+	}
 	if best.feature >= 0 && miss.n == 0 {
 		// No missing value reached this node in training: send unseen
 		// ones where most of the hessian went.
@@ -148,25 +156,12 @@ func (s *splitter) bestNumeric(f int, hist histogram, parent nodeStats, b bounds
 func (s *splitter) bestCategorical(f int, hist histogram, parent nodeStats, b bounds) split {
 	m := s.data.mappers[f]
 	off := s.data.offsets[f]
-	l2 := s.p.LambdaL2 + s.p.CatL2
-	parentGain := s.gainOf(parent, l2, s.output(parent, l2, b))
-	// A feature has at most 256 bins: the scratch stays on the stack, and
-	// the winner's bins are written once, at the end (splits are evaluated
-	// for every leaf and feature, so garbage here is what the collector
-	// would otherwise chase).
-	var usedBuf, groupBuf [256]int
-	used := usedBuf[:0]
-	for k := range m.nbins {
-		if k != m.otherBin && hist[off+k].n > 0 {
-			used = append(used, k)
-		}
-	}
+	// As LightGBM: the parent's gain with the plain L2; CatL2 joins the
+	// children's L2 in many-vs-many splits only.
+	parentGain := s.gainOf(parent, s.p.LambdaL2, s.output(parent, s.p.LambdaL2, b))
 	best := split{feature: -1}
-	better := func(left nodeStats) bool {
+	better := func(left nodeStats, l2 float64) bool {
 		right := parent.sub(left)
-		if !s.fits(left) || !s.fits(right) {
-			return false
-		}
 		outL, outR := s.output(left, l2, b), s.output(right, l2, b)
 		gain := s.gainOf(left, l2, outL) + s.gainOf(right, l2, outR) - parentGain
 		if gain <= s.p.MinGainToSplit || (best.feature >= 0 && gain <= best.gain) {
@@ -175,10 +170,15 @@ func (s *splitter) bestCategorical(f int, hist histogram, parent nodeStats, b bo
 		best = split{feature: f, gain: gain, categorical: true, left: left, right: right, outL: outL, outR: outR}
 		return true
 	}
-	if len(used) <= s.p.MaxCatToOneHot {
+	if m.nbins <= s.p.MaxCatToOneHot {
+		// One category against the rest.
 		oneHot := -1
-		for _, k := range used {
-			if better(nodeStats{}.add(hist[off+k])) {
+		for k := range m.nbins {
+			left := nodeStats{}.add(hist[off+k])
+			if k == m.otherBin || left.n == 0 || !s.fits(left) || !s.fits(parent.sub(left)) {
+				continue
+			}
+			if better(left, s.p.LambdaL2) {
 				oneHot = k
 			}
 		}
@@ -187,18 +187,24 @@ func (s *splitter) bestCategorical(f int, hist histogram, parent nodeStats, b bo
 		}
 		return best
 	}
-	// LightGBM's many-vs-many split: categories with enough rows, sorted
-	// by their smoothed gradient ratio; the best prefix from either end
-	// goes left.
+	// Many against many: the categories with at least CatSmooth rows,
+	// sorted by their smoothed gradient ratio; a prefix from either end
+	// goes left, tried each time it has gained MinDataPerGroup rows, while
+	// the right side keeps MinDataInLeaf and MinDataPerGroup rows. A
+	// feature has at most 256 bins: the scratch stays on the stack, and
+	// the winner's bins are written once, at the end (splits are evaluated
+	// for every leaf and feature: garbage here would grow the heap).
+	var groupBuf [256]int
 	groups := groupBuf[:0]
-	for _, k := range used {
-		if hist[off+k].n >= int64(s.p.MinDataPerGroup) {
+	for k := range m.nbins {
+		if k != m.otherBin && hist[off+k].n > 0 && float64(hist[off+k].n) >= s.p.CatSmooth {
 			groups = append(groups, k)
 		}
 	}
 	ratio := func(k int) float64 { return hist[off+k].g / (hist[off+k].h + s.p.CatSmooth) }
 	slices.SortStableFunc(groups, func(a, b int) int { return cmp.Compare(ratio(a), ratio(b)) })
 	maxK := min(s.p.MaxCatThreshold, (len(groups)+1)/2)
+	l2 := s.p.LambdaL2 + s.p.CatL2
 	group := func(fromEnd bool, i int) int {
 		if fromEnd {
 			return groups[len(groups)-1-i]
@@ -207,10 +213,24 @@ func (s *splitter) bestCategorical(f int, hist histogram, parent nodeStats, b bo
 	}
 	bestFromEnd, bestLen := false, 0
 	for _, fromEnd := range []bool{false, true} {
-		var cum nodeStats
-		for i := range maxK {
-			cum = cum.add(hist[off+group(fromEnd, i)])
-			if better(cum) {
+		var left nodeStats
+		var sinceTried int64
+		for i := range min(maxK, len(groups)) {
+			bin := hist[off+group(fromEnd, i)]
+			left = left.add(bin)
+			sinceTried += bin.n
+			if !s.fits(left) {
+				continue
+			}
+			right := parent.sub(left)
+			if !s.fits(right) || right.n < int64(s.p.MinDataPerGroup) {
+				break
+			}
+			if sinceTried < int64(s.p.MinDataPerGroup) {
+				continue
+			}
+			sinceTried = 0
+			if better(left, l2) {
 				bestFromEnd, bestLen = fromEnd, i+1
 			}
 		}

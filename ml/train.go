@@ -36,6 +36,9 @@ func Train(ctx context.Context, train *Dataset, valid []EvalSet, params Params) 
 	if train == nil || train.NumRows() == 0 {
 		return nil, nil, fmt.Errorf("ml: train: no rows")
 	}
+	if !train.hasWeight() {
+		return nil, nil, fmt.Errorf("ml: train: the weights sum to 0")
+	}
 	if len(p.MonotoneConstraints) > train.NumFeatures() {
 		return nil, nil, fmt.Errorf("ml: %d monotone constraints for %d features", len(p.MonotoneConstraints), train.NumFeatures())
 	}
@@ -52,8 +55,12 @@ func Train(ctx context.Context, train *Dataset, valid []EvalSet, params Params) 
 		return nil, nil, err
 	}
 	for _, v := range valid {
-		if v.Data == nil || v.Data.NumFeatures() != train.NumFeatures() {
+		switch {
+		case v.Data == nil || v.Data.NumFeatures() != train.NumFeatures():
 			return nil, nil, fmt.Errorf("ml: validation set %q: want %d features", v.Name, train.NumFeatures())
+		case v.Data.NumRows() == 0 || !v.Data.hasWeight():
+			// Its metrics would be NaN, and early stopping would keep one tree.
+			return nil, nil, fmt.Errorf("ml: validation set %q: no rows, or weights summing to 0", v.Name)
 		}
 	}
 	metrics, err := trainMetrics(p)

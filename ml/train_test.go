@@ -370,12 +370,28 @@ func TestTrainErrors(t *testing.T) {
 		{"monotone value", context.Background(), Params{MonotoneConstraints: []int{2}}, "MonotoneConstraints"},
 		{"quantile alpha", context.Background(), Params{Objective: ObjectiveQuantile, ObjectiveParams: ObjectiveParams{Alpha: 1.5}}, "Alpha"},
 		{"metric", context.Background(), Params{Metrics: []string{"auc"}}, "auc"},
+		{"NaN lambda", context.Background(), Params{LambdaL2: math.NaN()}, "LambdaL2"},
+		{"NaN max delta step", context.Background(), Params{MaxDeltaStep: math.NaN()}, "MaxDeltaStep"},
+		{"negative cat smooth", context.Background(), Params{CatSmooth: -1}, "CatSmooth"},
+		{"monotone with l1", context.Background(), Params{Objective: ObjectiveL1, MonotoneConstraints: []int{1}}, "refitted"},
+		{"monotone with quantile", context.Background(), Params{Objective: ObjectiveQuantile, MonotoneConstraints: []int{-1}}, "refitted"},
 		{"cancelled", ctx, Params{}, "canceled"},
 	} {
 		_, _, err := Train(tc.ctx, d, nil, tc.p)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want an error about %q", tc.name, err, tc.want)
 		}
+	}
+	zero, err := NewDatasetColumns([][]float64{{1, 2}}, []float64{1, 2}, []float64{0, 0}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Train(context.Background(), zero, nil, Params{}); err == nil || !strings.Contains(err.Error(), "sum to 0") {
+		t.Errorf("zero weights: %v", err)
+	}
+	empty := mustDataset(t, [][]float64{{}, {}}, []float64{}, nil)
+	if _, _, err := Train(context.Background(), d, []EvalSet{{Name: "v", Data: empty}}, Params{}); err == nil || !strings.Contains(err.Error(), `validation set "v"`) {
+		t.Errorf("empty validation set: %v", err)
 	}
 	neg := mustDataset(t, [][]float64{{1, 2}}, []float64{1, -1}, nil)
 	if _, _, err := Train(context.Background(), neg, nil, Params{Objective: ObjectivePoisson}); err == nil || !strings.Contains(err.Error(), "row 1") {
@@ -384,4 +400,53 @@ func TestTrainErrors(t *testing.T) {
 	if _, err := NewDatasetColumns([][]float64{{1, 2}}, []float64{1, math.NaN()}, nil, nil, nil); err == nil || !strings.Contains(err.Error(), "row 1") {
 		t.Errorf("NaN target: %v", err)
 	}
+}
+
+// TestTrainDegenerateInputs: an empty bag, a feature that is only present
+// or missing, and categories of fewer rows than MinDataPerGroup still
+// train sensible models (LightGBM's behaviour), never NaN.
+func TestTrainDegenerateInputs(t *testing.T) {
+	t.Run("empty bag", func(t *testing.T) {
+		cols, y := synthetic(40, 3)
+		d := mustDataset(t, cols, y, nil)
+		m, _ := mustTrain(t, d, nil, Params{NumRounds: 20, BaggingFraction: 0.01, BaggingFreq: 1, MinDataInLeaf: 1})
+		for i := range d.NumRows() {
+			if p := m.Predict(d.Row(i, nil)); math.IsNaN(p) {
+				t.Fatalf("row %d: NaN prediction", i)
+			}
+		}
+	})
+	t.Run("missing against present", func(t *testing.T) {
+		x, y := make([]float64, 200), make([]float64, 200)
+		for i := range x {
+			x[i], y[i] = 1, 0
+			if i%2 == 1 {
+				x[i], y[i] = math.NaN(), 10
+			}
+		}
+		d := mustDataset(t, [][]float64{x}, y, nil)
+		m, _ := mustTrain(t, d, nil, Params{NumRounds: 60, LearningRate: 0.3})
+		if p0, p1 := m.Predict([]float64{1}), m.Predict([]float64{math.NaN()}); math.Abs(p0) > 0.1 || math.Abs(p1-10) > 0.1 {
+			t.Fatalf("present %v (want 0), missing %v (want 10)", p0, p1)
+		}
+	})
+	t.Run("small categories", func(t *testing.T) {
+		// Ten categories of about 60 rows, each with its own target: under
+		// MinDataPerGroup (100) apiece, yet LightGBM splits them.
+		rng := rand.New(rand.NewPCG(8, 9))
+		cat, y := make([]float64, 600), make([]float64, 600)
+		for i := range cat {
+			c := rng.IntN(10)
+			cat[i], y[i] = float64(c), float64(c*c)+rng.NormFloat64()*0.1
+		}
+		d := mustDataset(t, [][]float64{cat}, y, []int{0})
+		m, _ := mustTrain(t, d, nil, Params{NumRounds: 50})
+		pred := make([]float64, len(y))
+		for i := range y {
+			pred[i] = m.Predict([]float64{cat[i]})
+		}
+		if r := RMSE(y, pred, nil); r > 3 {
+			t.Fatalf("training RMSE %.2f: the categories were not split", r)
+		}
+	})
 }
