@@ -194,15 +194,27 @@ func (s *splitter) bestCategorical(f int, hist histogram, parent nodeStats, b bo
 	// feature has at most 256 bins: the scratch stays on the stack, and
 	// the winner's bins are written once, at the end (splits are evaluated
 	// for every leaf and feature: garbage here would grow the heap).
-	var groupBuf [256]int
-	groups := groupBuf[:0]
+	type catRatio struct {
+		ratio float64
+		bin   int
+	}
+	var sortBuf [256]catRatio
+	sorted := sortBuf[:0]
 	for k := range m.nbins {
-		if k != m.otherBin && hist[off+k].n > 0 && float64(hist[off+k].n) >= s.p.CatSmooth {
-			groups = append(groups, k)
+		if e := hist[off+k]; k != m.otherBin && e.n > 0 && float64(e.n) >= s.p.CatSmooth {
+			sorted = append(sorted, catRatio{e.g / (e.h + s.p.CatSmooth), k})
 		}
 	}
-	ratio := func(k int) float64 { return hist[off+k].g / (hist[off+k].h + s.p.CatSmooth) }
-	slices.SortStableFunc(groups, func(a, b int) int { return cmp.Compare(ratio(a), ratio(b)) })
+	// Ratios computed once (a comparison sort would otherwise divide on
+	// every comparison); ties keep bin order, as a stable sort would.
+	slices.SortFunc(sorted, func(a, b catRatio) int {
+		return cmp.Or(cmp.Compare(a.ratio, b.ratio), cmp.Compare(a.bin, b.bin))
+	})
+	var groupBuf [256]int
+	groups := groupBuf[:0]
+	for _, c := range sorted {
+		groups = append(groups, c.bin)
+	}
 	maxK := min(s.p.MaxCatThreshold, (len(groups)+1)/2)
 	l2 := s.p.LambdaL2 + s.p.CatL2
 	group := func(fromEnd bool, i int) int {

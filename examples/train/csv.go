@@ -19,6 +19,7 @@ type table struct {
 	path   string
 	header []string
 	cols   [][]float64
+	lines  []int // the file line each row starts on
 }
 
 // readCSV reads a CSV file with a header row. Every value must be a
@@ -35,8 +36,13 @@ func readCSV(path string) (*table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: header: %w", path, err)
 	}
+	for j, name := range header {
+		if k := slices.Index(header[:j], name); k >= 0 {
+			return nil, fmt.Errorf("%s: header: column %q appears twice (columns %d and %d)", path, name, k+1, j+1)
+		}
+	}
 	t := &table{path: path, header: slices.Clone(header), cols: make([][]float64, len(header))}
-	for line := 2; ; line++ {
+	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -44,10 +50,15 @@ func readCSV(path string) (*table, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
+		// The reader's own line numbers: blank lines are skipped and a
+		// quoted field may span lines, so counting records would drift.
+		line, _ := r.FieldPos(0)
+		t.lines = append(t.lines, line)
 		for j, s := range rec {
 			v, err := parseValue(s)
 			if err != nil {
-				return nil, fmt.Errorf("%s: line %d, column %s: %q is not a number", path, line, t.header[j], s)
+				l, _ := r.FieldPos(j)
+				return nil, fmt.Errorf("%s: line %d, column %s: %q is not a number", path, l, t.header[j], s)
 			}
 			t.cols[j] = append(t.cols[j], v)
 		}
@@ -76,15 +87,22 @@ func (t *table) column(name string) (int, error) {
 
 // dataset returns the table as an ml.Dataset: target is the label, every
 // other column a feature (in the order of features, the training file's).
-func (t *table) dataset(target string, features, categorical []string) (*ml.Dataset, error) {
+// nonNegative rejects negative targets (the Poisson and Tweedie
+// objectives).
+func (t *table) dataset(target string, features, categorical []string, nonNegative bool) (*ml.Dataset, error) {
 	ti, err := t.column(target)
 	if err != nil {
 		return nil, err
 	}
 	y := t.cols[ti]
 	for i, v := range y {
-		if math.IsNaN(v) {
-			return nil, fmt.Errorf("%s: line %d: target %s is missing", t.path, i+2, target)
+		switch {
+		case math.IsNaN(v):
+			return nil, fmt.Errorf("%s: line %d: target %s is missing", t.path, t.lines[i], target)
+		case math.IsInf(v, 0):
+			return nil, fmt.Errorf("%s: line %d: target %s is %v", t.path, t.lines[i], target, v)
+		case v < 0 && nonNegative:
+			return nil, fmt.Errorf("%s: line %d: target %s is %v, and the objective needs values >= 0", t.path, t.lines[i], target, v)
 		}
 	}
 	cols := make([][]float64, len(features))
@@ -103,7 +121,7 @@ func (t *table) dataset(target string, features, categorical []string) (*ml.Data
 		}
 		for i, v := range cols[k] {
 			if !math.IsNaN(v) && (v < 0 || v != math.Trunc(v)) {
-				return nil, fmt.Errorf("%s: line %d, column %s: categorical value %v is not a non-negative integer code", t.path, i+2, c, v)
+				return nil, fmt.Errorf("%s: line %d, column %s: categorical value %v is not a non-negative integer code", t.path, t.lines[i], c, v)
 			}
 		}
 		cat = append(cat, k)

@@ -116,7 +116,22 @@ func runGBM(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if !slices.Contains([]string{"l2", "l1", "huber", "quantile", "poisson", "tweedie"}, *objective) {
 		return usageError{fmt.Errorf("-objective %q: want l2, l1, huber, quantile, poisson or tweedie", *objective)}
 	}
+	switch {
+	case *rounds <= 0:
+		return usageError{fmt.Errorf("-rounds %d: want at least 1", *rounds)}
+	case !(*lr > 0):
+		return usageError{fmt.Errorf("-learning-rate %v: want > 0", *lr)}
+	case *numLeaves < 2:
+		return usageError{fmt.Errorf("-num-leaves %d: want at least 2", *numLeaves)}
+	case *maxDepth == 0 || *maxDepth < -1:
+		return usageError{fmt.Errorf("-max-depth %d: want -1 (none) or at least 1", *maxDepth)}
+	case *early < 0:
+		return usageError{fmt.Errorf("-early-stopping %d: want 0 (off) or more", *early)}
+	case *validPath != "" && *early == 0:
+		return usageError{errors.New("-valid is only used with -early-stopping N")}
+	}
 	cats := splitList(*categorical)
+	nonNegative := *objective == ml.ObjectivePoisson || *objective == ml.ObjectiveTweedie
 
 	trainTab, err := readCSV(*trainPath)
 	if err != nil {
@@ -132,11 +147,11 @@ func runGBM(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			features = append(features, h)
 		}
 	}
-	train, err := trainTab.dataset(*target, features, cats)
+	train, err := trainTab.dataset(*target, features, cats, nonNegative)
 	if err != nil {
 		return err
 	}
-	test, err := testTab.dataset(*target, features, cats)
+	test, err := testTab.dataset(*target, features, cats, nonNegative)
 	if err != nil {
 		return err
 	}
@@ -148,7 +163,7 @@ func runGBM(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			if err != nil {
 				return err
 			}
-			if v, err = vt.dataset(*target, features, cats); err != nil {
+			if v, err = vt.dataset(*target, features, cats, nonNegative); err != nil {
 				return err
 			}
 		} else {

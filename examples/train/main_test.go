@@ -81,7 +81,7 @@ func TestGBM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := tab.dataset("y", []string{"x", "zone", "noise"}, []string{"zone"})
+	d, err := tab.dataset("y", []string{"x", "zone", "noise"}, []string{"zone"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,10 +101,21 @@ func TestGBMErrors(t *testing.T) {
 	dir := t.TempDir()
 	train := filepath.Join(dir, "train.csv")
 	writeCSV(t, train, 200, 1)
-	bad := filepath.Join(dir, "bad.csv")
-	if err := os.WriteFile(bad, []byte("x,y\n1,2\nabc,3\n"), 0o644); err != nil {
-		t.Fatal(err)
+	files := map[string]string{
+		"bad.csv":      "x,y\n1,2\nabc,3\n",
+		"blank.csv":    "x,y\n1,2\n\n\n2,3\nabc,4\n", // blank lines: line numbers are the file's
+		"dup.csv":      "a,a,y\n1,2,3\n",
+		"inf.csv":      "x,y\n1,2\n\n2,+Inf\n",
+		"negative.csv": "x,y\n1,2\n2,-1\n",
+		"catblank.csv": "x,y\n1,2\n\n2.5,3\n",
 	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	f := func(name string) string { return filepath.Join(dir, name) }
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -117,6 +128,15 @@ func TestGBMErrors(t *testing.T) {
 		{[]string{"gbm", "-train", bad, "-test", bad, "-target", "y"}, 1, "line 3, column x"},
 		{[]string{"gbm", "-train", train, "-test", train, "-target", "y", "-categorical", "noise"}, 1, "not a non-negative integer"},
 		{[]string{"gbm", "-train", filepath.Join(dir, "missing.csv"), "-test", train, "-target", "y"}, 1, "missing.csv"},
+		{[]string{"gbm", "-train", f("blank.csv"), "-test", train, "-target", "y"}, 1, "blank.csv: line 6, column x"},
+		{[]string{"gbm", "-train", f("dup.csv"), "-test", train, "-target", "y"}, 1, `column "a" appears twice`},
+		{[]string{"gbm", "-train", f("inf.csv"), "-test", train, "-target", "y"}, 1, "inf.csv: line 4: target y is +Inf"},
+		{[]string{"gbm", "-train", f("negative.csv"), "-test", train, "-target", "y", "-objective", "poisson"}, 1, "negative.csv: line 3: target y is -1"},
+		{[]string{"gbm", "-train", f("catblank.csv"), "-test", train, "-target", "y", "-categorical", "x"}, 1, "catblank.csv: line 4, column x"},
+		{[]string{"gbm", "-train", train, "-test", train, "-target", "y", "-rounds", "0"}, 2, "-rounds 0"},
+		{[]string{"gbm", "-train", train, "-test", train, "-target", "y", "-learning-rate", "0"}, 2, "-learning-rate 0"},
+		{[]string{"gbm", "-train", train, "-test", train, "-target", "y", "-max-depth", "0"}, 2, "-max-depth 0"},
+		{[]string{"gbm", "-train", train, "-test", train, "-target", "y", "-valid", train}, 2, "-valid is only used with -early-stopping"},
 	} {
 		code, _, errOut := runCLI(tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) {
