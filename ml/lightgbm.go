@@ -508,31 +508,18 @@ func lgbInt(f map[string]string, key string) (int, error) {
 // lgbFloats parses a space-separated float array of length n; an
 // optional line that is missing or empty gives nil.
 func lgbFloats(f map[string]string, key string, n int, optional bool) ([]float64, error) {
-	s, ok := f[key]
-	if optional && (!ok || strings.TrimSpace(s) == "" && n != 0) {
-		return nil, nil // absent, or empty as in some single-leaf trees
-	}
-	if !ok {
-		return nil, fmt.Errorf("no %s line", key)
-	}
-	fields := strings.Fields(s)
-	if len(fields) != n {
-		return nil, fmt.Errorf("%s has %d values, want %d", key, len(fields), n)
-	}
-	out := make([]float64, n)
-	for i, v := range fields {
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s value %d: bad number %q", key, i, v)
-		}
-		out[i] = x
-	}
-	return out, nil
+	return lgbArray(f, key, n, optional, "number", func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 }
 
 // lgbInts parses a space-separated integer array of length n (any length
 // when n < 0); an optional line that is missing or empty gives nil.
 func lgbInts(f map[string]string, key string, n int, optional bool) ([]int64, error) {
+	return lgbArray(f, key, n, optional, "integer", func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
+}
+
+// lgbArray parses line key of f as n values (any number when n < 0) of
+// the kind parse reads.
+func lgbArray[T any](f map[string]string, key string, n int, optional bool, kind string, parse func(string) (T, error)) ([]T, error) {
 	s, ok := f[key]
 	if optional && (!ok || strings.TrimSpace(s) == "" && n != 0) {
 		return nil, nil // absent, or empty as in some single-leaf trees
@@ -544,11 +531,11 @@ func lgbInts(f map[string]string, key string, n int, optional bool) ([]int64, er
 	if n >= 0 && len(fields) != n {
 		return nil, fmt.Errorf("%s has %d values, want %d", key, len(fields), n)
 	}
-	out := make([]int64, len(fields))
+	out := make([]T, len(fields))
 	for i, v := range fields {
-		x, err := strconv.ParseInt(v, 10, 64)
+		x, err := parse(v)
 		if err != nil {
-			return nil, fmt.Errorf("%s value %d: bad integer %q", key, i, v)
+			return nil, fmt.Errorf("%s value %d: bad %s %q", key, i, kind, v)
 		}
 		out[i] = x
 	}
