@@ -405,13 +405,17 @@ func appendJSONFloat(b []byte, f float64) []byte {
 }
 
 // opusNonFinite maps the strings Opus writes for non-finite floats.
-func opusNonFinite(s string) (float64, bool) {
+func opusNonFinite(s string) (float64, bool) { return parseNonFinite(s, "NaN", "+Inf", "-Inf") }
+
+// parseNonFinite maps a format's spellings of NaN, +Inf and -Inf to their
+// values; ok is false for any other string.
+func parseNonFinite(s, nan, posInf, negInf string) (v float64, ok bool) {
 	switch s {
-	case "NaN":
+	case nan:
 		return math.NaN(), true
-	case "+Inf":
+	case posInf:
 		return math.Inf(1), true
-	case "-Inf":
+	case negInf:
 		return math.Inf(-1), true
 	}
 	return 0, false

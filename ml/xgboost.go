@@ -841,15 +841,7 @@ type xgbFloats []float64
 
 func (fs *xgbFloats) UnmarshalJSON(data []byte) error {
 	v, err := parseJSONFloatArray(data, func(s string) (float64, bool) {
-		switch s {
-		case "NaN":
-			return math.NaN(), true
-		case "Infinity":
-			return math.Inf(1), true
-		case "-Infinity":
-			return math.Inf(-1), true
-		}
-		return 0, false
+		return parseNonFinite(s, "NaN", "Infinity", "-Infinity")
 	})
 	if err != nil {
 		return err
