@@ -178,9 +178,12 @@ func weightedMean(y, w []float64) float64 {
 
 // weightedQuantile returns the alpha quantile of v (weights w, nil for
 // equal), interpolating between order statistics as LightGBM's
-// PercentileFun does for unweighted data and taking the first value whose
-// cumulative weight reaches alpha otherwise. v is reordered when idx is
-// nil.
+// PercentileFun does for unweighted data: the sorted values sit at
+// positions 0 to 1, the k-th at (k-1)/(n-1). With weights, a value's
+// position is the weight before it over the total weight but the last
+// value's, so that equal weights give the unweighted quantile (to rounding)
+// and zero weights count for nothing. idx, when not nil, is scratch of
+// len(v).
 func weightedQuantile(v, w []float64, idx []int, alpha float64) float64 {
 	n := len(v)
 	if n == 0 {
@@ -198,20 +201,35 @@ func weightedQuantile(v, w []float64, idx []int, alpha float64) float64 {
 	if idx == nil {
 		idx = make([]int, n)
 	}
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(v[a], v[b]) })
-	total := 0.0
-	for _, x := range w {
-		total += x
-	}
-	acc := 0.0
-	for _, i := range idx {
-		acc += w[i]
-		if acc >= alpha*total {
-			return v[i]
+	idx = idx[:0]
+	for i := range v {
+		if w[i] > 0 {
+			idx = append(idx, i)
 		}
 	}
-	return v[idx[n-1]]
+	if len(idx) == 0 {
+		return 0
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(v[a], v[b]) })
+	total := 0.0
+	for _, i := range idx {
+		total += w[i]
+	}
+	span := total - w[idx[len(idx)-1]] // the last value's position is 1
+	if span <= 0 {
+		return v[idx[0]]
+	}
+	before := 0.0
+	for k, i := range idx[:len(idx)-1] {
+		next := idx[k+1]
+		lo, hi := before/span, (before+w[i])/span
+		if alpha <= hi {
+			if hi == lo {
+				return v[i]
+			}
+			return v[i] + (alpha-lo)/(hi-lo)*(v[next]-v[i])
+		}
+		before += w[i]
+	}
+	return v[idx[len(idx)-1]]
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -449,4 +450,35 @@ func TestTrainDegenerateInputs(t *testing.T) {
 			t.Fatalf("training RMSE %.2f: the categories were not split", r)
 		}
 	})
+}
+
+// TestWeightedQuantile: equal weights give the unweighted quantile, zero
+// weights count for nothing, and a heavier value pulls the quantile.
+func TestWeightedQuantile(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	for trial := range 500 {
+		n := 1 + rng.IntN(30)
+		v, w := make([]float64, n), make([]float64, n)
+		for i := range v {
+			v[i] = float64(rng.IntN(10)) + rng.Float64()
+			w[i] = 2.5
+		}
+		alpha := rng.Float64()
+		want := weightedQuantile(v, nil, nil, alpha)
+		if got := weightedQuantile(v, w, nil, alpha); math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+			t.Fatalf("trial %d: equal weights give %v, unweighted %v (alpha %v, values %v)", trial, got, want, alpha, v)
+		}
+		// A zero-weight value far out changes nothing.
+		vz, wz := append(slices.Clone(v), 1e6), append(slices.Clone(w), 0)
+		if got := weightedQuantile(vz, wz, nil, alpha); math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+			t.Fatalf("trial %d: a zero weight moved the quantile to %v from %v", trial, got, want)
+		}
+	}
+	// Values 1, 2, 3 weighted 1, 1, 2: positions 0, 1/2, 1 (the weight
+	// before each over 2), so the median is 2 and the 0.75 quantile 2.5.
+	for _, c := range []struct{ alpha, want float64 }{{0, 1}, {0.25, 1.5}, {0.5, 2}, {0.75, 2.5}, {1, 3}} {
+		if got := weightedQuantile([]float64{3, 1, 2}, []float64{2, 1, 1}, nil, c.alpha); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("alpha %v: %v, want %v", c.alpha, got, c.want)
+		}
+	}
 }
