@@ -337,3 +337,33 @@ end of trees
 	// x=2: 2.000
 	// x=NaN: 1.000
 }
+
+// TestReadLightGBMTextVariants: Windows line ends and a single-leaf tree
+// as LightGBM writes one (every array line present, empty).
+func TestReadLightGBMTextVariants(t *testing.T) {
+	text := readLGBFixture(t)
+	crlf, err := ReadLightGBMText(strings.NewReader(strings.ReplaceAll(text, "\n", "\r\n")))
+	if err != nil {
+		t.Fatalf("CRLF: %v", err)
+	}
+	const stump = "Tree=6\nnum_leaves=1\nnum_cat=0\nsplit_feature=\nsplit_gain=\nthreshold=\ndecision_type=\n" +
+		"left_child=\nright_child=\nleaf_value=0.25\nleaf_weight=\nleaf_count=\ninternal_value=\n" +
+		"internal_weight=\ninternal_count=\nis_linear=0\nshrinkage=1\n\n\n"
+	withStump := strings.Replace(text, "end of trees", stump+"end of trees", 1)
+	withStump = strings.Replace(withStump, "tree_sizes=0 0 0 0 0 0", "tree_sizes=0 0 0 0 0 0 0", 1)
+	stumped, err := ReadLightGBMText(strings.NewReader(withStump))
+	if err != nil {
+		t.Fatalf("single-leaf tree: %v", err)
+	}
+	if len(stumped.Trees) != 7 {
+		t.Fatalf("%d trees, want 7", len(stumped.Trees))
+	}
+	for _, r := range lgbHandRows {
+		if got := crlf.PredictRaw(r.x); math.Abs(got-r.raw) > 1e-12 {
+			t.Errorf("CRLF, row %v: raw %.17g, want %.17g", r.x, got, r.raw)
+		}
+		if got := stumped.PredictRaw(r.x); math.Abs(got-(r.raw+0.25)) > 1e-12 {
+			t.Errorf("single-leaf tree, row %v: raw %.17g, want %.17g", r.x, got, r.raw+0.25)
+		}
+	}
+}
