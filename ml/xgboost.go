@@ -646,6 +646,18 @@ func xgbImportObjective(name string, obj map[string]json.RawMessage, p *Objectiv
 		}
 		return "", false
 	}
+	// floatParam reads a number parameter, def when absent.
+	floatParam := func(group, key string, def float64) (float64, error) {
+		s, ok := param(group, key)
+		if !ok {
+			return def, nil
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s %q: %w", key, s, err)
+		}
+		return v, nil
+	}
 	switch name {
 	case "reg:squarederror", "reg:linear":
 		return ObjectiveL2, identity, nil
@@ -661,25 +673,17 @@ func xgbImportObjective(name string, obj map[string]json.RawMessage, p *Objectiv
 		}
 		return ObjectiveQuantile, identity, nil
 	case "reg:pseudohubererror":
-		p.HuberDelta = 1
-		if s, ok := param("pseudo_huber_param", "huber_slope"); ok {
-			d, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return "", nil, fmt.Errorf("huber_slope %q: %w", s, err)
-			}
-			p.HuberDelta = d
+		var err error
+		if p.HuberDelta, err = floatParam("pseudo_huber_param", "huber_slope", 1); err != nil {
+			return "", nil, err
 		}
 		return ObjectiveHuber, identity, nil
 	case "count:poisson":
 		return ObjectivePoisson, logf, nil
 	case "reg:tweedie":
-		p.TweedieVariancePower = 1.5
-		if s, ok := param("tweedie_regression_param", "tweedie_variance_power"); ok {
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return "", nil, fmt.Errorf("tweedie_variance_power %q: %w", s, err)
-			}
-			p.TweedieVariancePower = v
+		var err error
+		if p.TweedieVariancePower, err = floatParam("tweedie_regression_param", "tweedie_variance_power", 1.5); err != nil {
+			return "", nil, err
 		}
 		return ObjectiveTweedie, logf, nil
 	}
